@@ -1,0 +1,37 @@
+// swift-tools-version:5.9
+import PackageDescription
+
+// Release builds: whole-module optimization is SwiftPM's default in release;
+// -Ounchecked drops bounds and overflow checks from the numeric hot loops.
+let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "LAS",
+    products: [
+        .library(name: "LASKit", targets: ["LASKit"]),
+        .executable(name: "las", targets: ["las"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CSampleRate", path: "Sources/CSampleRate", pkgConfig: "samplerate",
+                       providers: [.apt(["libsamplerate0-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
+                       providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "LASKit",
+                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS"],
+                swiftSettings: optimized),
+        .executableTarget(name: "las",
+                          dependencies: ["LASKit",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: optimized),
+        .testTarget(name: "LASKitTests", dependencies: ["LASKit"],
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "LASCommandTests", dependencies: ["las"]),
+    ]
+)

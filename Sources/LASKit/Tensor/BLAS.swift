@@ -1,0 +1,27 @@
+import COpenBLAS
+
+/// Row-major single-precision matrix product through OpenBLAS:
+/// C[m×n] = alpha · op(A) · op(B) + beta · C, where op(X) is X or Xᵀ.
+/// `lda`, `ldb`, `ldc` default to the packed row strides of the untransposed operands.
+@inline(__always)
+public func sgemm(transA: Bool = false, transB: Bool = false,
+                  m: Int, n: Int, k: Int,
+                  alpha: Float = 1,
+                  _ a: UnsafePointer<Float>, lda: Int? = nil,
+                  _ b: UnsafePointer<Float>, ldb: Int? = nil,
+                  beta: Float = 0,
+                  _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
+    cblas_sgemm(CblasRowMajor,
+                transA ? CblasTrans : CblasNoTrans,
+                transB ? CblasTrans : CblasNoTrans,
+                Int32(m), Int32(n), Int32(k), alpha,
+                a, Int32(lda ?? (transA ? m : k)),
+                b, Int32(ldb ?? (transB ? k : n)),
+                beta, c, Int32(ldc ?? n))
+}
+
+/// Number of threads OpenBLAS uses for matrix products.
+public enum BLASThreads {
+    public static func set(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
+    public static var current: Int { Int(openblas_get_num_threads()) }
+}

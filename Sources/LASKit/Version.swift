@@ -1,0 +1,2 @@
+/// The toolkit's version, printed by `las --version`.
+public let version = "0.1.0"

@@ -1,0 +1,11 @@
+import ArgumentParser
+import LASKit
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure speed; each benchmark prints one JSON line.",
+        subcommands: [
+        ]
+    )
+}

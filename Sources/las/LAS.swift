@@ -1,0 +1,18 @@
+import ArgumentParser
+import LASKit
+
+@main
+struct LAS: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "las",
+        abstract: "Listen, Attend and Spell: a speech recognizer you can train on your own audio.",
+        discussion: """
+        Transcribe audio files with the bundled model, train a model on your own labeled \
+        recordings, and measure word and character error rates.
+        """,
+        version: LASKit.version,
+        subcommands: [
+            BenchCommand.self,
+        ]
+    )
+}
