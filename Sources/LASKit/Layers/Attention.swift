@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What an attention mechanism attends over: the listener's output for U utterances,
+/// batch-major enc[U, T, E] with valid lengths, and its keys V h_j [U, T, A], computed
+/// once per utterance rather than once per decoder step.
+public final class AttentionMemory {
+    public let utterances: Int
+    public let frames: Int
+    public let encoderSize: Int
+    public let keySize: Int
+    public let lengths: [Int]
+    public internal(set) var encoder: [Float]
+    public internal(set) var keys: [Float]
+    /// Gradients, accumulated by the decoder steps' backward passes.
+    public internal(set) var dEncoder: [Float] = []
+    public internal(set) var dKeys: [Float] = []
+
+    init(encoder: [Float], utterances: Int, frames: Int, encoderSize: Int, lengths: [Int], keys: [Float], keySize: Int) {
+        precondition(lengths.allSatisfy { $0 >= 1 && $0 <= frames }, "every utterance needs at least one encoder frame")
+        self.encoder = encoder; self.utterances = utterances; self.frames = frames
+        self.encoderSize = encoderSize; self.lengths = lengths; self.keys = keys; self.keySize = keySize
+    }
+
+    func prepareBackward() {
+        dEncoder = [Float](repeating: 0, count: encoder.count)
+        dKeys = [Float](repeating: 0, count: keys.count)
+    }
+}
+
+/// Per-step scratch and saved activations for R decoder rows over T frames. The speller
+/// carves these out of buffers allocated once per batch, so decoding allocates nothing
+/// per step.
+public struct AttentionStepBuffers {
+    public var projectedQuery: UnsafeMutablePointer<Float>   // [R, A]
+    public var locationFeatures: UnsafeMutablePointer<Float> // [R, T, C] (location-aware only)
+    public var hidden: UnsafeMutablePointer<Float>           // [R, T, A] (location-aware only)
+    public var energies: UnsafeMutablePointer<Float>         // [R, T]
+    /// Backward scratch, shared by all steps.
+    public var dProjectedQuery: UnsafeMutablePointer<Float>  // [R, A]
+    public var dLocationFeatures: UnsafeMutablePointer<Float> // [R, T, C]
+}
+
+public enum AttentionKind: String, Codable, CaseIterable, Sendable {
+    /// Chorowski et al. 2015: e_ij = wᵀ tanh(W s_i + V h_j + U f_ij + b), f_i = conv(α_{i-1}).
+    case location
+    /// Luong et al. 2015 / Vaswani et al. 2017: e_ij = (W s_i + b)ᵀ (V h_j) / √A.
+    case dotProduct = "dot"
+}
+
+/// An attention mechanism (Bahdanau et al. 2015): at decoder step i it scores every
+/// encoder frame j against the decoder state s_i, normalizes the scores with a softmax
+/// masked to the utterance's real frames, and returns the weighted sum of encoder frames.
+public protocol Attention: ParameterContainer {
+    var querySize: Int { get }
+    var encoderSize: Int { get }
+    var attentionSize: Int { get }
+    /// Floats per row of `AttentionStepBuffers.locationFeatures` (0 when unused).
+    var featureChannels: Int { get }
+    /// Whether the step uses `AttentionStepBuffers.hidden`.
+    var usesHidden: Bool { get }
+
+    /// Computes the keys V h_j once for a batch of encoder outputs enc[U, T, E].
+    func memory(encoder: [Float], utterances: Int, frames: Int, lengths: [Int]) -> AttentionMemory
+
+    /// One step for R rows; row r attends over utterance rowUtterance[r] (r itself when nil).
+    /// Writes α_i[R, T] (zero on padding) and the context c_i[R, E].
+    func forward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, rows: Int,
+                 rowUtterance: UnsafePointer<Int>?, memory: AttentionMemory,
+                 buffers: AttentionStepBuffers,
+                 weights: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>)
+
+    /// Backward of one forward step with the same arguments (rows are utterances, as in training). dWeights holds dL/dα_i on entry
+    /// (from later steps); on return dPrevious += dL/dα_{i-1}. Writes dQuery[R, Dq];
+    /// accumulates parameter gradients and memory.dEncoder / memory.dKeys.
+    func backward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, rows: Int,
+                  memory: AttentionMemory, buffers: AttentionStepBuffers,
+                  weights: UnsafePointer<Float>, dContext: UnsafePointer<Float>,
+                  dWeights: UnsafeMutablePointer<Float>, dPrevious: UnsafeMutablePointer<Float>,
+                  dQuery: UnsafeMutablePointer<Float>)
+
+    /// After all steps: backward of the keys, dV and memory.dEncoder += dKeys V.
+    func finishBackward(memory: AttentionMemory)
+}
+
+/// The pieces every attention shares: keys, masked softmax and the context vector.
+enum AttentionMath {
+    static func keys(_ projection: Linear, encoder: [Float], rows: Int) -> [Float] {
+        projection.forward(encoder, rows: rows)
+    }
+
+    /// α = softmax(e) over the first `length` entries of a row; zero beyond.
+    static func maskedSoftmax(_ e: UnsafePointer<Float>, length: Int, frames: Int, into a: UnsafeMutablePointer<Float>) {
+        var m = -Float.infinity
+        for j in 0..<length { m = max(m, e[j]) }
+        var s: Float = 0
+        for j in 0..<length { let v = expf(e[j] - m); a[j] = v; s += v }
+        let inv = 1 / s
+        for j in 0..<length { a[j] *= inv }
+        for j in length..<frames { a[j] = 0 }
+    }
+
+    /// c_r = Σ_j α_rj enc_{u,j}: a [1, T]×[T, E] product.
+    static func context(weights a: UnsafePointer<Float>, encoder: UnsafePointer<Float>, length: Int,
+                        encoderSize E: Int, into c: UnsafeMutablePointer<Float>) {
+        sgemm(m: 1, n: E, k: length, a, encoder, c)
+    }
+
+    /// dα_rj += dc_r · enc_uj and dEnc_uj += α_rj dc_r, then de = α ⊙ (dα − Σ α dα) (softmax backward).
+    /// dα is consumed; de is written into `dEnergies`.
+    static func contextAndSoftmaxBackward(weights a: UnsafePointer<Float>, dContext dc: UnsafePointer<Float>,
+                                          encoder: UnsafePointer<Float>, dEncoder: UnsafeMutablePointer<Float>,
+                                          length: Int, frames: Int, encoderSize E: Int,
+                                          dWeights da: UnsafeMutablePointer<Float>, dEnergies de: UnsafeMutablePointer<Float>) {
+        sgemm(transB: true, m: 1, n: length, k: E, dc, encoder, beta: 1, da)
+        sgemm(transA: true, m: length, n: E, k: 1, a, dc, beta: 1, dEncoder)
+        var s: Float = 0
+        for j in 0..<length { s += a[j] * da[j] }
+        for j in 0..<length { de[j] = a[j] * (da[j] - s) }
+        for j in length..<frames { de[j] = 0 }
+    }
+}

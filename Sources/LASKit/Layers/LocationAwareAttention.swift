@@ -1,0 +1,164 @@
+/// Location-aware attention (Chorowski et al. 2015, eq. 5–9):
+///
+///     f_i = F ∗ α_{i-1}                       (C channels, kernel K, zero padding K/2)
+///     e_ij = wᵀ tanh(W s_i + V h_j + U f_ij + b)
+///     α_i = softmax over the utterance's frames of e_i
+///
+/// Seeing where it attended last lets the model move forward monotonically through
+/// the utterance instead of jumping between similar-sounding frames.
+public struct LocationAwareAttention: Attention {
+    public let querySize: Int
+    public let encoderSize: Int
+    public let attentionSize: Int
+    public let channels: Int
+    public let kernelSize: Int
+    public let queryProjection: Linear      // W, b
+    public let keyProjection: Linear        // V (no bias)
+    public let convolution: Parameter       // F [C, K]
+    public let locationProjection: Linear   // U (no bias)
+    public let scorer: Parameter            // w [A]
+
+    public var featureChannels: Int { channels }
+    public var usesHidden: Bool { true }
+
+    public init(name: String, querySize: Int, encoderSize: Int, attentionSize: Int,
+                channels: Int, kernelSize: Int, rng: inout SplitMix64) {
+        precondition(kernelSize % 2 == 1, "an odd kernel keeps the convolution centred")
+        self.querySize = querySize; self.encoderSize = encoderSize; self.attentionSize = attentionSize
+        self.channels = channels; self.kernelSize = kernelSize
+        queryProjection = Linear(name: name + ".W", inputSize: querySize, outputSize: attentionSize, rng: &rng)
+        keyProjection = Linear(name: name + ".V", inputSize: encoderSize, outputSize: attentionSize, bias: false, rng: &rng)
+        convolution = Parameter(name: name + ".conv.weight", shape: [channels, kernelSize],
+                                uniform: 1 / Float(kernelSize).squareRoot(), rng: &rng)
+        locationProjection = Linear(name: name + ".U", inputSize: channels, outputSize: attentionSize, bias: false, rng: &rng)
+        scorer = Parameter(name: name + ".w.weight", shape: [attentionSize],
+                           uniform: 1 / Float(attentionSize).squareRoot(), rng: &rng)
+    }
+
+    public var parameters: [Parameter] {
+        queryProjection.parameters + keyProjection.parameters + [convolution]
+            + locationProjection.parameters + [scorer]
+    }
+
+    public func memory(encoder: [Float], utterances: Int, frames: Int, lengths: [Int]) -> AttentionMemory {
+        AttentionMemory(encoder: encoder, utterances: utterances, frames: frames, encoderSize: encoderSize,
+                        lengths: lengths, keys: AttentionMath.keys(keyProjection, encoder: encoder, rows: utterances * frames),
+                        keySize: attentionSize)
+    }
+
+    public func forward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, rows R: Int,
+                        rowUtterance: UnsafePointer<Int>?, memory: AttentionMemory,
+                        buffers: AttentionStepBuffers,
+                        weights: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
+        let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2, E = encoderSize
+        queryProjection.forward(query, rows: R, into: buffers.projectedQuery)
+        convolution.value.withUnsafeBufferPointer { fw in
+            let F = fw.baseAddress!
+            for r in 0..<R {
+                let prev = previous + r * T, feat = buffers.locationFeatures + r * T * C
+                for j in 0..<T {
+                    let out = feat + j * C
+                    let k0 = max(0, P - j), k1 = min(K, T + P - j)
+                    for c in 0..<C {
+                        var s: Float = 0
+                        let fc = F + c * K
+                        for k in k0..<k1 { s += fc[k] * prev[j + k - P] }
+                        out[c] = s
+                    }
+                }
+            }
+        }
+        // hidden = tanh(U f + W s + V h), then e = hidden · w.
+        locationProjection.forward(buffers.locationFeatures, rows: R * T, into: buffers.hidden)
+        memory.keys.withUnsafeBufferPointer { kp in
+        memory.encoder.withUnsafeBufferPointer { ep in
+        scorer.value.withUnsafeBufferPointer { wp in
+            for r in 0..<R {
+                let u = rowUtterance?[r] ?? r
+                let len = memory.lengths[u]
+                let ws = buffers.projectedQuery + r * A
+                for j in 0..<len {
+                    let z = buffers.hidden + (r * T + j) * A, key = kp.baseAddress! + (u * T + j) * A
+                    for a in 0..<A { z[a] = Kernels.tanh(z[a] + ws[a] + key[a]) }
+                    buffers.energies[r * T + j] = Kernels.dot(z, wp.baseAddress!, count: A)
+                }
+                AttentionMath.maskedSoftmax(buffers.energies + r * T, length: len, frames: T, into: weights + r * T)
+                AttentionMath.context(weights: weights + r * T, encoder: ep.baseAddress! + u * T * E,
+                                      length: len, encoderSize: E, into: context + r * E)
+            }
+        }}}
+    }
+
+    public func backward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, rows R: Int,
+                         memory: AttentionMemory, buffers: AttentionStepBuffers,
+                         weights: UnsafePointer<Float>, dContext: UnsafePointer<Float>,
+                         dWeights: UnsafeMutablePointer<Float>, dPrevious: UnsafeMutablePointer<Float>,
+                         dQuery: UnsafeMutablePointer<Float>) {
+        let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2, E = encoderSize
+        // Reuse the energies buffer for de, and turn hidden into dpre = de·w ⊙ (1 − z²) in place
+        // after its value has served for dw.
+        let dws = buffers.dProjectedQuery, dFeatures = buffers.dLocationFeatures
+        dws.update(repeating: 0, count: R * A)
+        memory.encoder.withUnsafeBufferPointer { ep in
+        memory.dEncoder.withUnsafeMutableBufferPointer { dep in
+        memory.dKeys.withUnsafeMutableBufferPointer { dkp in
+        scorer.value.withUnsafeBufferPointer { wp in
+        scorer.grad.withUnsafeMutableBufferPointer { dwp in
+            for r in 0..<R {
+                let len = memory.lengths[r]
+                let de = buffers.energies + r * T
+                AttentionMath.contextAndSoftmaxBackward(
+                    weights: weights + r * T, dContext: dContext + r * E,
+                    encoder: ep.baseAddress! + r * T * E, dEncoder: dep.baseAddress! + r * T * E,
+                    length: len, frames: T, encoderSize: E, dWeights: dWeights + r * T, dEnergies: de)
+                let dwsr = dws + r * A
+                for j in 0..<len {
+                    let z = buffers.hidden + (r * T + j) * A, dk = dkp.baseAddress! + (r * T + j) * A
+                    let d = de[j]
+                    for a in 0..<A {
+                        let zv = z[a]
+                        dwp[a] += d * zv
+                        let g = d * wp[a] * (1 - zv * zv)
+                        z[a] = g
+                        dwsr[a] += g
+                        dk[a] += g
+                    }
+                }
+                for j in len..<T { (buffers.hidden + (r * T + j) * A).update(repeating: 0, count: A) }
+            }
+        }}}}}
+        queryProjection.backward(x: query, dy: dws, rows: R, dx: dQuery)
+        do {
+            locationProjection.backward(x: buffers.locationFeatures, dy: buffers.hidden, rows: R * T, dx: dFeatures)
+            convolution.value.withUnsafeBufferPointer { fw in
+            convolution.grad.withUnsafeMutableBufferPointer { dfw in
+                for r in 0..<R {
+                    let prev = previous + r * T, dprev = dPrevious + r * T, df = dFeatures + r * T * C
+                    for j in 0..<T {
+                        let k0 = max(0, P - j), k1 = min(K, T + P - j)
+                        for c in 0..<C {
+                            let g = df[j * C + c]
+                            if g == 0 { continue }
+                            let fc = fw.baseAddress! + c * K, dfc = dfw.baseAddress! + c * K
+                            for k in k0..<k1 {
+                                dfc[k] += g * prev[j + k - P]
+                                dprev[j + k - P] += g * fc[k]
+                            }
+                        }
+                    }
+                }
+            }}
+        }
+    }
+
+    public func finishBackward(memory: AttentionMemory) {
+        let rows = memory.utterances * memory.frames
+        memory.encoder.withUnsafeBufferPointer { ep in
+            memory.dKeys.withUnsafeBufferPointer { dk in
+                memory.dEncoder.withUnsafeMutableBufferPointer { de in
+                    keyProjection.backward(x: ep.baseAddress!, dy: dk.baseAddress!, rows: rows, dx: de.baseAddress!, dxBeta: 1)
+                }
+            }
+        }
+    }
+}

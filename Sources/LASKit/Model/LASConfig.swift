@@ -1,0 +1,31 @@
+/// Every size of a Listen-Attend-Spell model, so one code path builds a tiny model for
+/// tests and a real one for training. Stored in model files.
+public struct LASConfig: Codable, Equatable, Sendable {
+    public var inputSize = 80
+    public var encoderHidden = 256
+    public var encoderLayers = 3
+    public var embeddingSize = 64
+    public var decoderHidden = 256
+    public var attention = AttentionKind.location
+    public var attentionSize = 256
+    public var attentionChannels = 10
+    public var attentionKernel = 31
+    public var vocabularySize = 30
+    public var labelSmoothing: Float = 0.1
+    /// Dropout on each listener layer's output (0 turns it off).
+    public var dropout: Float = 0
+    /// λ of the joint CTC-attention loss (Kim, Hori & Watanabe 2017): λ·CTC + (1 − λ)·attention.
+    public var ctcWeight: Float = 0
+
+    public init() {}
+
+    /// The reference configuration the benchmarks and the PyTorch peer share: 3 BiLSTM layers of
+    /// 256 units per direction with pyramidal reduction (time /4, 512 wide), location-aware
+    /// attention 256/10/31, embedding 64, speller 256, 30 output symbols.
+    public static var lasBench: LASConfig { LASConfig() }
+
+    /// Listener output width: both directions.
+    public var encoderOutputSize: Int { 2 * encoderHidden }
+    /// How many input frames make one listener output frame.
+    public var timeReduction: Int { 1 << max(0, encoderLayers - 1) }
+}

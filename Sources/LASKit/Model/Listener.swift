@@ -1,0 +1,66 @@
+/// The listener (Chan et al. 2016, §3.1): a stack of bidirectional LSTMs with a pyramidal
+/// reduction before every layer but the first, turning x[T, B, D] into h[T/2^(n−1), B, 2H].
+/// Shorter encoder sequences make attention cheaper and easier to learn.
+public struct Listener: ParameterContainer {
+    public let layers: [BidirectionalLSTM]
+    public let dropout: Dropout
+
+    public init(config: LASConfig, rng: inout SplitMix64) {
+        var layers: [BidirectionalLSTM] = []
+        for l in 0..<config.encoderLayers {
+            let input = l == 0 ? config.inputSize : 2 * config.encoderOutputSize
+            layers.append(BidirectionalLSTM(name: "listener.\(l)", inputSize: input,
+                                            hiddenSize: config.encoderHidden, rng: &rng))
+        }
+        self.layers = layers
+        dropout = Dropout(probability: config.dropout)
+    }
+
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+
+    public struct Cache {
+        var layers: [BidirectionalLSTM.Cache] = []
+        var steps: [Int] = []        // T at each layer's input, before reduction
+        var masks: [[Float]] = []
+        public var outputSteps = 0
+        public var outputLengths: [Int] = []
+        public init() {}
+    }
+
+    /// x is time-major [T, B, D]; returns time-major [T', B, 2H], zero on padding.
+    public func forward(_ x: [Float], steps T: Int, batch B: Int, lengths: [Int],
+                        training: Bool, rng: inout SplitMix64, cache: inout Cache) -> [Float] {
+        cache = Cache()
+        var h = x, t = T, lens = lengths, width = layers.first?.inputSize ?? 0
+        for (l, layer) in layers.enumerated() {
+            if l > 0 {
+                h = PyramidalReduction.forward(h, steps: t, batch: B, width: width)
+                cache.steps.append(t)
+                t /= 2; lens = PyramidalReduction.lengths(lens); width *= 2
+            } else {
+                cache.steps.append(t)
+            }
+            var c = BidirectionalLSTM.Cache()
+            h = layer.forward(h, steps: t, batch: B, lengths: lens, cache: &c)
+            cache.layers.append(c)
+            cache.masks.append(training ? dropout.forward(&h, rng: &rng) : [])
+            width = layer.outputSize
+        }
+        cache.outputSteps = t
+        cache.outputLengths = lens
+        return h
+    }
+
+    /// Accumulates parameter gradients; returns dL/dx.
+    public func backward(_ dy: [Float], batch B: Int, cache: Cache) -> [Float] {
+        var d = dy
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            dropout.backward(&d, mask: cache.masks[l])
+            d = layers[l].backward(d, cache: cache.layers[l])
+            if l > 0 {
+                d = PyramidalReduction.backward(d, steps: cache.steps[l], batch: B, width: layers[l - 1].outputSize)
+            }
+        }
+        return d
+    }
+}

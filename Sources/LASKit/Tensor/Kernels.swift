@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Element-wise kernels on contiguous buffers, written as plain loops the compiler
+/// vectorizes. The network layers call these in their inner loops.
+public enum Kernels {
+    /// tanh as the rational minimax approximation Eigen uses (p₁₃(x)/q₆(x) on [-7.9053, 7.9053],
+    /// error a few ulp): no libm call, so loops over it vectorize.
+    @inline(__always)
+    public static func tanh(_ a: Float) -> Float {
+        let x = min(max(a, -7.90531110763549805), 7.90531110763549805)
+        let x2 = x * x
+        var p: Float = -2.76076847742355e-16
+        p = p * x2 + 2.00018790482477e-13
+        p = p * x2 - 8.60467152213735e-11
+        p = p * x2 + 5.12229709037114e-08
+        p = p * x2 + 1.48572235717979e-05
+        p = p * x2 + 6.37261928875436e-04
+        p = p * x2 + 4.89352455891786e-03
+        p = p * x
+        var q: Float = 1.19825839466702e-06
+        q = q * x2 + 1.18534705686654e-04
+        q = q * x2 + 2.26843463243900e-03
+        q = q * x2 + 4.89352518554385e-03
+        return abs(a) < 0.0004 ? a : p / q
+    }
+
+    /// σ(x) = (1 + tanh(x/2)) / 2.
+    @inline(__always)
+    public static func sigmoid(_ x: Float) -> Float { 0.5 + 0.5 * tanh(0.5 * x) }
+
+    /// y[r, :] += bias for every row r of a rows×cols buffer.
+    @inline(__always)
+    public static func addRowVector(_ y: UnsafeMutablePointer<Float>, rows: Int, cols: Int,
+                                    _ bias: UnsafePointer<Float>) {
+        for r in 0..<rows {
+            let row = y + r * cols
+            for c in 0..<cols { row[c] += bias[c] }
+        }
+    }
+
+    /// acc[c] += Σ_r x[r, c]: the bias gradient of a row-wise affine map.
+    @inline(__always)
+    public static func accumulateColumnSums(_ x: UnsafePointer<Float>, rows: Int, cols: Int,
+                                            into acc: UnsafeMutablePointer<Float>) {
+        for r in 0..<rows {
+            let row = x + r * cols
+            for c in 0..<cols { acc[c] += row[c] }
+        }
+    }
+
+    @inline(__always)
+    public static func add(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { y[i] += x[i] }
+    }
+
+    /// Σ x[i]·y[i] accumulated in Float (lengths here are at most a few thousand).
+    @inline(__always)
+    public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+        var s: Float = 0
+        for i in 0..<count { s += x[i] * y[i] }
+        return s
+    }
+}
