@@ -25,9 +25,10 @@ struct WERCommand: ParsableCommand {
         Rates are over the whole corpus, from counts summed over utterances.
         An utterance with an empty reference scores each insertion as 100%.
 
-        A reference id with no line in HYPOTHESIS is scored as an empty hypothesis:
-        all of its reference words are deletions. Such ids are listed on stderr.
-        Ids found only in HYPOTHESIS are not scored; a warning lists them.
+        A reference id with no line in the hypothesis file is scored as an empty
+        hypothesis: all of its reference words are deletions. Such ids are listed
+        on stderr. Ids found only in the hypothesis file are not scored; a warning
+        lists them.
 
         OUTPUT
         Kaldi compute-wer's summary lines:
@@ -36,8 +37,8 @@ struct WERCommand: ParsableCommand {
           %SER 44.00 [ 11 / 25 ]   (utterances with any word error)
           Scored 25 utterances, 0 not present in hyp.
         --alignments first prints each utterance's word alignment in sclite's
-        style: REF and HYP lines with errors in uppercase and *** for gaps, and an
-        EVAL line marking S, D and I.
+        style: REF and HYP lines with errors in uppercase and asterisks (***) for
+        gaps, and an EVAL line marking S, D and I.
         --json prints JSON Lines instead: one object per utterance
           {"id", "ref", "hyp" (null when missing), "wer", "cer", "alignment"}
         where "wer" and "cer" hold substitutions, deletions, insertions,
