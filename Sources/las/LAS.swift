@@ -13,6 +13,7 @@ struct LAS: ParsableCommand {
         version: LASKit.version,
         subcommands: [
             BenchCommand.self,
+            WERCommand.self,
         ]
     )
 }
