@@ -59,11 +59,13 @@ public struct BidirectionalLSTM: ParameterContainer {
     }
 }
 
-/// Runs two closures at once, on two threads.
+/// Runs two closures at once, on two threads, each with single-threaded BLAS.
 func runConcurrently(_ a: () -> Void, _ b: () -> Void) {
-    withoutActuallyEscaping(a) { a in
-        withoutActuallyEscaping(b) { b in
-            DispatchQueue.concurrentPerform(iterations: 2) { i in i == 0 ? a() : b() }
+    BLASThreads.single {
+        withoutActuallyEscaping(a) { a in
+            withoutActuallyEscaping(b) { b in
+                DispatchQueue.concurrentPerform(iterations: 2) { i in i == 0 ? a() : b() }
+            }
         }
     }
 }

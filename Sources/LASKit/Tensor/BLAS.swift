@@ -24,4 +24,13 @@ public func sgemm(transA: Bool = false, transB: Bool = false,
 public enum BLASThreads {
     public static func set(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }
     public static var current: Int { Int(openblas_get_num_threads()) }
+
+    /// Runs `body` with single-threaded BLAS, for work that is itself split across threads:
+    /// two callers each using one core beat two cores contending for each small product.
+    public static func single<R>(_ body: () throws -> R) rethrows -> R {
+        let previous = current
+        if previous != 1 { set(1) }
+        defer { if previous != 1 { set(previous) } }
+        return try body()
+    }
 }

@@ -1,0 +1,59 @@
+import Foundation
+
+/// The train-step benchmark shared with the PyTorch peer (`bench_step.py`): las-bench
+/// configuration, N(0, 1) features, random targets of exactly `tokens` characters;
+/// 3 warm-up and 10 timed steps of forward, backward, clipping at 5 and Adam 1e-3.
+public struct TrainStepBenchmark {
+    public var batch = 16
+    public var frames = 300
+    public var tokens = 20
+    public var warmup = 3
+    public var steps = 10
+    public var config = LASConfig.lasBench
+
+    public init() {}
+
+    public struct Result: Codable {
+        public var step_ms_median: Double
+        public var utts_per_s: Double
+        public var encoder_ms_median: Double
+        public var params: Int
+        public var batch: Int, frames: Int, tokens: Int, threads: Int
+    }
+
+    public func run(threads: Int) throws -> Result {
+        BLASThreads.set(threads)
+        let model = LASModel(config: config, seed: 1)
+        let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
+        var rng = SplitMix64(seed: 2)
+        var x = [Float](repeating: 0, count: frames * batch * config.inputSize)
+        for i in 0..<x.count { x[i] = Float(rng.nextNormal()) }
+        let fb = FeatureBatch(features: x, steps: frames, count: batch, width: config.inputSize,
+                              lengths: [Int](repeating: frames, count: batch))
+        let targets = (0..<batch).map { _ in (0..<tokens).map { _ in Int32(2 + rng.next() % UInt64(config.vocabularySize - 2)) } }
+        var times: [Double] = [], encoderTimes: [Double] = []
+        for i in 0..<(warmup + steps) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            model.zeroGrad()
+            _ = try model.loss(fb, targets: targets, training: true, backward: true, rng: &rng)
+            clipGradientNorm(model.parameters, maxNorm: 5)
+            adam.update()
+            let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+            if i >= warmup {
+                times.append(ms)
+                let e0 = DispatchTime.now().uptimeNanoseconds
+                _ = model.encode(fb)
+                encoderTimes.append(Double(DispatchTime.now().uptimeNanoseconds - e0) / 1e6)
+            }
+        }
+        let median = Self.median(times)
+        return Result(step_ms_median: median, utts_per_s: Double(batch) / (median / 1000),
+                      encoder_ms_median: Self.median(encoderTimes), params: model.parameterCount,
+                      batch: batch, frames: frames, tokens: tokens, threads: threads)
+    }
+
+    static func median(_ v: [Double]) -> Double {
+        let s = v.sorted()
+        return s.isEmpty ? 0 : (s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2)
+    }
+}

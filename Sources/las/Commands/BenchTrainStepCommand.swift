@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import LASKit
+
+struct BenchTrainStepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train-step",
+        abstract: "Time forward + backward + Adam on the las-bench model.",
+        discussion: """
+        Builds the las-bench configuration (3 BiLSTM layers of 256 units per direction with \
+        pyramidal reduction, location-aware attention 256/10/31, embedding 64, speller 256, \
+        30 symbols), feeds random N(0,1) features and random targets of exactly --tokens \
+        characters, runs 3 warm-up and 10 timed steps, and prints one JSON line: \
+        step_ms_median, utts_per_s, encoder_ms_median (inference forward), params. \
+        The PyTorch peer's bench_step.py prints the same fields.
+        """)
+
+    @Option(help: "Utterances per batch.") var batch = 16
+    @Option(help: "Feature frames per utterance (10 ms each).") var frames = 300
+    @Option(help: "Target characters per utterance.") var tokens = 20
+    @Option(help: "Threads for matrix products (OpenBLAS).") var threads = 2
+
+    func validate() throws {
+        guard batch > 0, frames >= 4, tokens > 0, threads > 0 else {
+            throw ValidationError("--batch, --tokens and --threads must be positive and --frames at least 4")
+        }
+    }
+
+    func run() throws {
+        var bench = TrainStepBenchmark()
+        bench.batch = batch; bench.frames = frames; bench.tokens = tokens
+        let result = try bench.run(threads: threads)
+        print(try JSONLine.encode(result))
+    }
+}
