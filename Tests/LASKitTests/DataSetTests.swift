@@ -45,6 +45,16 @@ final class DataSetTests: XCTestCase {
         XCTAssertEqual(dataSet.utterances.map(\.audioPath), [root + "/lists/audio/a.wav", root + "/shared/b.wav", "/elsewhere/c.wav"])
     }
 
+    func testManifestGivenByARelativePathResolvesAgainstTheWorkingDirectory() throws {
+        try write("lists/train.jsonl", #"{"audio_filepath": "audio/a.wav", "text": "A"}"#)
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(root))
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let dataSet = try DataSet.load("lists/train.jsonl")
+        XCTAssertEqual(dataSet.path, "lists/train.jsonl")
+        XCTAssertEqual(dataSet.utterances.map(\.audioPath), [FileManager.default.currentDirectoryPath + "/lists/audio/a.wav"])
+    }
+
     func testManifestReadsOptionalDurationSpeakerAndID() throws {
         let manifest = try write("m.jsonl", """
             {"audio_filepath": "/d/an251-fash-b.wav", "text": "YES", "duration": 1.9, "speaker": "fash"}
@@ -171,6 +181,14 @@ final class DataSetTests: XCTestCase {
         let wavScp = try write("kaldi/wav.scp", "a /audio/a.wav\na /audio/b.wav\n")
         try write("kaldi/text", "a A\n")
         assertLoadFails(root + "/kaldi", .duplicateID(path: wavScp, line: 2, id: "a", firstLine: 1))
+    }
+
+    func testWavScpPassedAsAManifestSuggestsPassingTheFolder() throws {
+        let wavScp = try write("kaldi/wav.scp", "a /audio/a.wav\n")
+        XCTAssertThrowsError(try DataSet.load(wavScp)) { error in
+            XCTAssertTrue("\(error)".hasPrefix(wavScp + ":1: not valid JSON"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix("for a Kaldi data folder pass the folder"), "\(error)")
+        }
     }
 
     func testKaldiFolderWithoutTextIsRejectedNamingTheMissingFile() throws {

@@ -15,7 +15,8 @@ enum JSONLinesManifest {
             do {
                 value = try JSONValue.parse(line.text)
             } catch let error as JSONParseError {
-                throw malformed("not valid JSON (\(error.reason) at byte \(error.offset))")
+                let hint = path.hasSuffix("wav.scp") || path.hasSuffix("/text") ? "; for a Kaldi data folder pass the folder" : ""
+                throw malformed("not valid JSON (\(error.reason) at byte \(error.offset))\(hint)")
             }
             guard case .object = value else { throw malformed("expected a JSON object, found \(value.kindDescription)") }
 
