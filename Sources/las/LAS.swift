@@ -12,6 +12,7 @@ struct LAS: ParsableCommand {
         """,
         version: LASKit.version,
         subcommands: [
+            TrainCommand.self,
             BenchCommand.self,
             WERCommand.self,
         ]

@@ -19,6 +19,25 @@ public struct LASConfig: Codable, Equatable, Sendable {
 
     public init() {}
 
+    /// Missing keys keep their defaults, so a config file names only what it changes.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        inputSize = try c.decodeIfPresent(Int.self, forKey: .inputSize) ?? inputSize
+        encoderHidden = try c.decodeIfPresent(Int.self, forKey: .encoderHidden) ?? encoderHidden
+        encoderLayers = try c.decodeIfPresent(Int.self, forKey: .encoderLayers) ?? encoderLayers
+        embeddingSize = try c.decodeIfPresent(Int.self, forKey: .embeddingSize) ?? embeddingSize
+        decoderHidden = try c.decodeIfPresent(Int.self, forKey: .decoderHidden) ?? decoderHidden
+        attention = try c.decodeIfPresent(AttentionKind.self, forKey: .attention) ?? attention
+        attentionSize = try c.decodeIfPresent(Int.self, forKey: .attentionSize) ?? attentionSize
+        attentionChannels = try c.decodeIfPresent(Int.self, forKey: .attentionChannels) ?? attentionChannels
+        attentionKernel = try c.decodeIfPresent(Int.self, forKey: .attentionKernel) ?? attentionKernel
+        vocabularySize = try c.decodeIfPresent(Int.self, forKey: .vocabularySize) ?? vocabularySize
+        labelSmoothing = try c.decodeIfPresent(Float.self, forKey: .labelSmoothing) ?? labelSmoothing
+        dropout = try c.decodeIfPresent(Float.self, forKey: .dropout) ?? dropout
+        ctcWeight = try c.decodeIfPresent(Float.self, forKey: .ctcWeight) ?? ctcWeight
+    }
+
     /// The reference configuration the benchmarks and the PyTorch peer share: 3 BiLSTM layers of
     /// 256 units per direction with pyramidal reduction (time /4, 512 wide), location-aware
     /// attention 256/10/31, embedding 64, speller 256, 30 output symbols.

@@ -180,3 +180,14 @@ public enum TimeMajor {
         return y
     }
 }
+
+extension LASModel {
+    /// Listener output of a batch, wrapped for attention (keys computed once).
+    public func attentionMemory(_ batch: FeatureBatch) throws -> AttentionMemory {
+        let (encoder, frames, lengths) = encode(batch)
+        if let short = lengths.firstIndex(where: { $0 < 1 }) {
+            throw ModelError.utteranceTooShort(index: short, frames: batch.lengths[short], needed: config.timeReduction)
+        }
+        return speller.attention.memory(encoder: encoder, utterances: batch.count, frames: frames, lengths: lengths)
+    }
+}

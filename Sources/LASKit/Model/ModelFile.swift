@@ -1,0 +1,107 @@
+import Foundation
+
+/// The model file: safetensors (8-byte little-endian header length, JSON header, raw
+/// little-endian tensors) with one tensor per parameter, named as in `LASModel.parameters`,
+/// and the model configuration, vocabulary, text normalization, feature configuration and
+/// CMVN statistics as JSON strings in `__metadata__`. Python opens it with `safetensors`.
+public enum ModelFile {
+    public static let formatName = "las-model"
+    public static let formatVersion = 1
+
+    enum Key {
+        static let format = "format", version = "format_version", config = "model_config", vocabulary = "vocabulary"
+        static let normalizer = "text_normalizer", features = "feature_config", cmvn = "cmvn", notes = "notes"
+    }
+
+    /// Metadata describing `recognizer` (shared by model files and checkpoints).
+    static func metadata(_ recognizer: Recognizer) throws -> [String: String] {
+        [Key.format: formatName, Key.version: String(formatVersion),
+         Key.config: try json(recognizer.model.config), Key.vocabulary: try json(recognizer.vocabulary),
+         Key.normalizer: try json(recognizer.normalizer), Key.features: try json(recognizer.featureConfig),
+         Key.cmvn: try json(recognizer.cmvn), Key.notes: try json(recognizer.notes)]
+    }
+
+    static func tensors(_ model: LASModel) -> [String: SafetensorsTensor] {
+        var tensors: [String: SafetensorsTensor] = [:]
+        for p in model.parameters { tensors[p.name] = SafetensorsTensor(shape: p.shape, values: p.value) }
+        return tensors
+    }
+
+    /// Writes atomically; `halfPrecision` stores weights as IEEE float16 (half the size), which
+    /// `load` widens back to Float.
+    public static func save(_ recognizer: Recognizer, to path: String, halfPrecision: Bool = false) throws {
+        let file = Safetensors(tensors: tensors(recognizer.model), metadata: try metadata(recognizer))
+        try file.write(to: path, storingAs: halfPrecision ? .f16 : .f32)
+    }
+
+    public static func load(_ path: String) throws -> Recognizer {
+        try recognizer(from: Safetensors.read(path), path: path)
+    }
+
+    /// Validates a decoded file's metadata and tensors against the configuration it declares.
+    static func recognizer(from file: Safetensors, path: String) throws -> Recognizer {
+        let meta = file.metadata
+        guard meta[Key.format] == formatName else {
+            throw ModelFileError(path: path, problem: "not a las model file (metadata format is \(meta[Key.format].map { "'\($0)'" } ?? "missing"))")
+        }
+        guard let version = meta[Key.version].flatMap(Int.init), version <= formatVersion else {
+            throw ModelFileError(path: path, problem: "format version \(meta[Key.version] ?? "?") is newer than this las reads (\(formatVersion))")
+        }
+        let config: LASConfig = try decode(meta, Key.config, path: path)
+        let vocabulary: Vocabulary = try decode(meta, Key.vocabulary, path: path)
+        let normalizer: TextNormalizer = try decode(meta, Key.normalizer, path: path)
+        let features: FeatureConfig = try decode(meta, Key.features, path: path)
+        let cmvn: CMVN = try decode(meta, Key.cmvn, path: path)
+        let notes: [String: String] = (try? decode(meta, Key.notes, path: path)) ?? [:]
+        guard vocabulary.count == config.vocabularySize else {
+            throw ModelFileError(path: path, problem: "vocabulary has \(vocabulary.count) symbols but the model outputs \(config.vocabularySize)")
+        }
+        guard cmvn.bins == config.inputSize, features.numMelBins == config.inputSize else {
+            throw ModelFileError(path: path, problem: "feature size \(features.numMelBins) / CMVN \(cmvn.bins) do not match the model input \(config.inputSize)")
+        }
+        guard config.encoderLayers >= 1, config.encoderHidden >= 1, config.decoderHidden >= 1, config.vocabularySize >= 3,
+              config.attentionKernel % 2 == 1, config.encoderHidden <= 8192, config.decoderHidden <= 8192 else {
+            throw ModelFileError(path: path, problem: "implausible model configuration")
+        }
+        let model = LASModel(config: config, seed: 0)
+        try load(file.tensors, into: model, path: path)
+        return Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer, featureConfig: features,
+                          cmvn: cmvn, notes: notes)
+    }
+
+    static func load(_ tensors: [String: SafetensorsTensor], into model: LASModel, path: String) throws {
+        for p in model.parameters {
+            guard let t = tensors[p.name] else {
+                throw ModelFileError(path: path, problem: "tensor '\(p.name)' is missing")
+            }
+            guard t.shape == p.shape else {
+                throw ModelFileError(path: path, problem: "tensor '\(p.name)' has shape \(t.shape), the configuration needs \(p.shape)")
+            }
+            guard t.values.allSatisfy({ $0.isFinite }) else {
+                throw ModelFileError(path: path, problem: "tensor '\(p.name)' holds NaN or infinite values")
+            }
+            p.value = t.values
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ meta: [String: String], _ key: String, path: String) throws -> T {
+        guard let text = meta[key] else { throw ModelFileError(path: path, problem: "metadata '\(key)' is missing") }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(text.utf8))
+        } catch {
+            throw ModelFileError(path: path, problem: "metadata '\(key)' is not valid: \(error)")
+        }
+    }
+}
+
+public struct ModelFileError: Error, CustomStringConvertible, Equatable {
+    public let path: String
+    public let problem: String
+    public var description: String { "\(path): \(problem)" }
+}

@@ -1,0 +1,17 @@
+/// Everything needed to turn audio into text: the network and the exact front end and text
+/// conventions it was trained with. One model file holds one recognizer.
+public struct Recognizer {
+    public var model: LASModel
+    public var vocabulary: Vocabulary
+    public var normalizer: TextNormalizer
+    public var featureConfig: FeatureConfig
+    public var cmvn: CMVN
+    /// Free-form facts about how the model was made (data, epochs, dev error), kept in the file.
+    public var notes: [String: String]
+
+    public init(model: LASModel, vocabulary: Vocabulary, normalizer: TextNormalizer,
+                featureConfig: FeatureConfig, cmvn: CMVN, notes: [String: String] = [:]) {
+        self.model = model; self.vocabulary = vocabulary; self.normalizer = normalizer
+        self.featureConfig = featureConfig; self.cmvn = cmvn; self.notes = notes
+    }
+}

@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+
+/// One utterance ready for training: its features (one matrix per speed variant, variant 0
+/// at the original speed) and its target characters.
+public struct LabeledExample {
+    public var utterance: Utterance
+    public var variants: [FeatureMatrix]
+    public var targets: [Int32]
+    public var frames: Int { variants[0].frames }
+}
+
+/// Reads and featurizes a data set once, in parallel, keeping what failed.
+public enum LabeledFeatures {
+    public struct Failure: Error, CustomStringConvertible {
+        public var utterance: Utterance
+        public var reason: String
+        public var description: String { "\(utterance.audioPath): \(reason)" }
+    }
+
+    /// Decodes each utterance's audio, optionally speed-perturbs it (Ko et al. 2015: resampling
+    /// by factor f changes tempo and pitch together), and computes log-mel features.
+    /// `progress` is called with the number done so far.
+    public static func compute(_ utterances: [Utterance], featureConfig: FeatureConfig, speeds: [Float] = [],
+                               vocabulary: Vocabulary, normalizer: TextNormalizer, threads: Int = 2,
+                               progress: ((Int) -> Void)? = nil) throws -> (examples: [LabeledExample], failures: [Failure]) {
+        let n = utterances.count
+        var results = [Result<LabeledExample, Failure>?](repeating: nil, count: n)
+        let lock = NSLock()
+        var done = 0
+        let workers = max(1, min(threads, n))
+        // One filterbank per worker: FFTW plans are reused, never shared across threads.
+        let banks = try (0..<workers).map { _ in try LogMelFilterbank(config: featureConfig) }
+        results.withUnsafeMutableBufferPointer { out in
+            let out = out
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var i = w
+                while i < n {
+                    let u = utterances[i]
+                    do {
+                        let samples = try AudioFile.read(u.audioPath, sampleRate: featureConfig.sampleRate)
+                        var variants = [banks[w].compute(samples)]
+                        for f in speeds where f != 1 {
+                            // Played f times faster: treat the samples as recorded at rate·f.
+                            let sped = try Resampler.resample(samples, from: Int((Float(featureConfig.sampleRate) * f).rounded()),
+                                                              to: featureConfig.sampleRate)
+                            variants.append(banks[w].compute(sped))
+                        }
+                        guard variants[0].frames > 0 else { throw TrainingDataError.tooShort(path: u.audioPath) }
+                        let targets = vocabulary.encodeSkippingUnknown(normalizer.normalize(u.text))
+                        out[i] = .success(LabeledExample(utterance: u, variants: variants, targets: targets))
+                    } catch {
+                        out[i] = .failure(Failure(utterance: u, reason: "\(error)"))
+                    }
+                    lock.lock(); done += 1; let d = done; lock.unlock()
+                    if w == 0 { progress?(d) }
+                    i += workers
+                }
+            }
+        }
+        var examples: [LabeledExample] = [], failures: [Failure] = []
+        for r in results {
+            switch r! {
+            case let .success(e): examples.append(e)
+            case let .failure(f): failures.append(f)
+            }
+        }
+        return (examples, failures)
+    }
+
+    /// Global mean and variance over every frame of the original-speed features.
+    public static func statistics(_ examples: [LabeledExample], bins: Int) throws -> CMVN {
+        var acc = CMVNAccumulator(bins: bins)
+        for e in examples { try acc.add(e.variants[0]) }
+        return try acc.finalize()
+    }
+
+    public static func normalize(_ examples: inout [LabeledExample], with cmvn: CMVN) throws {
+        for i in examples.indices {
+            for v in examples[i].variants.indices { try cmvn.apply(to: &examples[i].variants[v]) }
+        }
+    }
+}
+
+public enum TrainingDataError: Error, CustomStringConvertible {
+    case tooShort(path: String)
+    case empty(what: String)
+
+    public var description: String {
+        switch self {
+        case let .tooShort(path): return "\(path): too short to make a single feature frame"
+        case let .empty(what): return "\(what): no usable utterances"
+        }
+    }
+}

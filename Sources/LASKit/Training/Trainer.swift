@@ -1,0 +1,183 @@
+import Foundation
+
+/// What a training run reports as it goes.
+public enum TrainingEvent {
+    public struct Step {
+        public var epoch: Int, step: Int, batchInEpoch: Int, batchesPerEpoch: Int, totalSteps: Int
+        public var loss: Double, learningRate: Float, utterancesPerSecond: Double, gradientNorm: Float
+    }
+    public struct Epoch: Codable {
+        public var epoch: Int, step: Int
+        public var trainLoss: Double, devLoss: Double, devCER: Double, devWER: Double
+        public var seconds: Double, isBest: Bool
+    }
+    case step(Step)
+    case epoch(Epoch)
+    case checkpoint(path: String)
+}
+
+public enum TrainingError: Error, CustomStringConvertible {
+    case nonFiniteLoss(step: Int, loss: Double, checkpoint: String)
+    case incompatibleResume(path: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteLoss(step, loss, checkpoint):
+            return "training stopped: the loss became \(loss) at step \(step); the last good checkpoint is \(checkpoint) (try a lower --learning-rate)"
+        case let .incompatibleResume(path, problem):
+            return "\(path): cannot resume: \(problem)"
+        }
+    }
+}
+
+/// The training loop: length-bucketed batches, SpecAugment and speed perturbation, joint
+/// CTC-attention loss, Adam with warm-up and cosine decay, gradient clipping; after every
+/// epoch the dev loss and greedy CER/WER, keeping the best model. Checkpoints every N steps
+/// and every epoch are atomic, and every random choice is a function of (seed, step), so a
+/// run resumed from a checkpoint continues exactly as if it had never stopped.
+public final class Trainer {
+    public let recognizer: Recognizer
+    public let options: TrainingOptions
+    public let train: [LabeledExample]
+    public let dev: [LabeledExample]
+    public let directory: URL
+    public let optimizer: Adam
+    public private(set) var state = TrainerState()
+    let batches: LengthBatches
+    let log: TrainingLog
+
+    public var checkpointPath: String { directory.appendingPathComponent("checkpoint.safetensors").path }
+    public var bestPath: String { directory.appendingPathComponent("best.safetensors").path }
+    public var totalSteps: Int { options.maxSteps.map { min($0, options.epochs * batches.batches.count) } ?? options.epochs * batches.batches.count }
+
+    public init(recognizer: Recognizer, train: [LabeledExample], dev: [LabeledExample],
+                options: TrainingOptions, directory: URL) throws {
+        guard !train.isEmpty else { throw TrainingDataError.empty(what: "training set") }
+        guard !dev.isEmpty else { throw TrainingDataError.empty(what: "dev set") }
+        self.recognizer = recognizer; self.options = options; self.train = train; self.dev = dev
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        optimizer = Adam(parameters: recognizer.model.parameters, learningRate: options.learningRate)
+        batches = LengthBatches(frames: train.map(\.frames), batchSize: options.batchSize)
+        log = try TrainingLog(path: directory.appendingPathComponent("train-log.jsonl").path)
+    }
+
+    /// Restores the optimizer and loop position from a checkpoint of this run.
+    public func resume(from loaded: Checkpoint.Loaded, path: String) throws {
+        guard loaded.recognizer.model.config == recognizer.model.config else {
+            throw TrainingError.incompatibleResume(path: path, problem: "the model configuration differs")
+        }
+        guard loaded.recognizer.vocabulary == recognizer.vocabulary else {
+            throw TrainingError.incompatibleResume(path: path, problem: "the vocabulary differs (different training text?)")
+        }
+        for (p, q) in zip(recognizer.model.parameters, loaded.recognizer.model.parameters) { p.value = q.value }
+        optimizer.restore(step: loaded.adamStep, firstMoments: loaded.firstMoments, secondMoments: loaded.secondMoments)
+        state = loaded.state
+    }
+
+    /// Runs until all epochs (or maxSteps) are done or `shouldStop` returns true (then it
+    /// saves a checkpoint and returns). Returns the epoch reports of this call.
+    @discardableResult
+    public func run(events: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> [TrainingEvent.Epoch] {
+        BLASThreads.set(options.threads)
+        var reports: [TrainingEvent.Epoch] = []
+        let model = recognizer.model, width = model.config.inputSize
+        while state.epoch < options.epochs && state.step < totalSteps {
+            let order = batches.order(epoch: state.epoch, seed: options.seed)
+            let epochStart = Date()
+            while state.batchInEpoch < order.count && state.step < totalSteps {
+                if shouldStop() { try saveCheckpoint(events); return reports }
+                let stepStart = Date()
+                let indices = order[state.batchInEpoch]
+                // Every random choice of this step comes from (seed, step).
+                var rng = SplitMix64(seed: options.seed ^ (UInt64(state.step + 1) &* 0xD1B5_4A32_D192_ED03))
+                var utterances: [(values: [Float], frames: Int)] = []
+                for i in indices {
+                    let e = train[i]
+                    let v = e.variants.count > 1 ? Int(rng.next() % UInt64(e.variants.count)) : 0
+                    var m = e.variants[v]
+                    options.specAugment?.apply(to: &m.values, frames: m.frames, bins: m.bins, rng: &rng)
+                    utterances.append((m.values, m.frames))
+                }
+                let batch = FeatureBatch(utterances, width: width)
+                model.zeroGrad()
+                let result = try model.loss(batch, targets: indices.map { train[$0].targets }, training: true, backward: true,
+                                            samplingProbability: options.samplingProbability, rng: &rng)
+                guard result.loss.isFinite else {
+                    throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: result.loss, checkpoint: checkpointPath)
+                }
+                let norm = clipGradientNorm(model.parameters, maxNorm: options.clipNorm)
+                guard norm.isFinite else {
+                    throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: Double(norm), checkpoint: checkpointPath)
+                }
+                let lr = options.learningRate(step: state.step + 1, totalSteps: totalSteps)
+                optimizer.learningRate = lr
+                optimizer.update()
+                state.step += 1
+                state.batchInEpoch += 1
+                state.epochLossSum += result.loss * Double(indices.count)
+                state.epochUtterances += indices.count
+                let report = TrainingEvent.Step(epoch: state.epoch, step: state.step, batchInEpoch: state.batchInEpoch,
+                                                batchesPerEpoch: order.count, totalSteps: totalSteps, loss: result.loss,
+                                                learningRate: lr,
+                                                utterancesPerSecond: Double(indices.count) / max(1e-9, Date().timeIntervalSince(stepStart)),
+                                                gradientNorm: norm)
+                events(.step(report))
+                if state.step % options.logEvery == 0 { try log.write(report) }
+                if state.step % options.checkpointEvery == 0 { try saveCheckpoint(events) }
+            }
+            if state.batchInEpoch < order.count { break }   // maxSteps reached mid-epoch
+            let trainLoss = state.epochLossSum / Double(max(1, state.epochUtterances))
+            let dev = try evaluateDev()
+            let isBest = state.bestDevWER.map { dev.wer < $0 || (dev.wer == $0 && dev.cer < state.bestDevCER ?? .infinity) } ?? true
+            let epochReport = TrainingEvent.Epoch(epoch: state.epoch, step: state.step, trainLoss: trainLoss, devLoss: dev.loss,
+                                                  devCER: dev.cer, devWER: dev.wer,
+                                                  seconds: Date().timeIntervalSince(epochStart), isBest: isBest)
+            if isBest {
+                state.bestDevWER = dev.wer; state.bestDevCER = dev.cer
+                var best = recognizer
+                best.notes["epoch"] = String(state.epoch + 1)
+                best.notes["dev_wer"] = String(format: "%.4f", dev.wer)
+                best.notes["dev_cer"] = String(format: "%.4f", dev.cer)
+                try ModelFile.save(best, to: bestPath)
+            }
+            state.epoch += 1
+            state.batchInEpoch = 0
+            state.epochLossSum = 0
+            state.epochUtterances = 0
+            try log.write(epochReport)
+            reports.append(epochReport)
+            events(.epoch(epochReport))
+            try saveCheckpoint(events)
+        }
+        return reports
+    }
+
+    func saveCheckpoint(_ events: (TrainingEvent) -> Void) throws {
+        try Checkpoint.save(recognizer, optimizer: optimizer, state: state, options: options, to: checkpointPath)
+        events(.checkpoint(path: checkpointPath))
+    }
+
+    /// Teacher-forced dev loss and greedy-decoding error rates, no augmentation.
+    public func evaluateDev() throws -> (loss: Double, cer: Double, wer: Double) {
+        let model = recognizer.model
+        var rng = SplitMix64(seed: 0)
+        var lossSum = 0.0
+        var words = ErrorCounts(), chars = ErrorCounts()
+        let devBatches = LengthBatches(frames: dev.map(\.frames), batchSize: 32).batches
+        for indices in devBatches {
+            let batch = FeatureBatch(indices.map { (dev[$0].variants[0].values, dev[$0].frames) }, width: model.config.inputSize)
+            let r = try model.loss(batch, targets: indices.map { dev[$0].targets }, training: false, backward: false, rng: &rng)
+            lossSum += r.loss * Double(indices.count)
+            let memory = try model.attentionMemory(batch)
+            let hyps = GreedyDecoder.decode(speller: model.speller, memory: memory)
+            for (k, i) in indices.enumerated() {
+                let reference = recognizer.normalizer.normalize(dev[i].utterance.text)
+                let hypothesis = recognizer.vocabulary.decode(hyps[k].tokens)
+                words += wordErrors(reference: reference, hypothesis: hypothesis)
+                chars += characterErrors(reference: reference, hypothesis: hypothesis)
+            }
+        }
+        return (lossSum / Double(dev.count), chars.rate, words.rate)
+    }
+}

@@ -1,0 +1,58 @@
+/// How a model is trained. Stored in checkpoints so `--resume` continues the same run.
+public struct TrainingOptions: Codable, Equatable, Sendable {
+    public var epochs = 30
+    /// Stop after this many optimizer steps in total (nil: run all epochs).
+    public var maxSteps: Int?
+    public var batchSize = 16
+    /// Peak learning rate of Adam, reached after `warmupSteps` and decayed by a half cosine
+    /// to `finalLearningRateFraction` of itself at the last planned step.
+    public var learningRate: Float = 1e-3
+    public var warmupSteps = 300
+    public var finalLearningRateFraction: Float = 0.05
+    public var clipNorm: Float = 5
+    /// Checkpoint every this many steps, and at the end of every epoch.
+    public var checkpointEvery = 200
+    /// Write a step line to the training log every this many steps.
+    public var logEvery = 10
+    public var seed: UInt64 = 1
+    public var threads = 2
+    public var specAugment: SpecAugment? = SpecAugment()
+    /// Speed-perturbation factors besides 1 (e.g. [0.9, 1.1]); each epoch picks one variant per utterance.
+    public var speeds: [Float] = [0.9, 1.1]
+    /// Scheduled sampling probability (0: pure teacher forcing).
+    public var samplingProbability: Float = 0
+
+    public init() {}
+
+    /// Missing keys keep their defaults, so a config file names only what it changes.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? epochs
+        maxSteps = try c.decodeIfPresent(Int.self, forKey: .maxSteps)
+        batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? batchSize
+        learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? learningRate
+        warmupSteps = try c.decodeIfPresent(Int.self, forKey: .warmupSteps) ?? warmupSteps
+        finalLearningRateFraction = try c.decodeIfPresent(Float.self, forKey: .finalLearningRateFraction) ?? finalLearningRateFraction
+        clipNorm = try c.decodeIfPresent(Float.self, forKey: .clipNorm) ?? clipNorm
+        checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? checkpointEvery
+        logEvery = try c.decodeIfPresent(Int.self, forKey: .logEvery) ?? logEvery
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
+        threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? threads
+        if c.contains(.specAugment) { specAugment = try c.decodeIfPresent(SpecAugment.self, forKey: .specAugment) }
+        speeds = try c.decodeIfPresent([Float].self, forKey: .speeds) ?? speeds
+        samplingProbability = try c.decodeIfPresent(Float.self, forKey: .samplingProbability) ?? samplingProbability
+    }
+
+    /// Learning rate at optimizer step `step` (1-based) of `totalSteps`.
+    public func learningRate(step: Int, totalSteps: Int) -> Float {
+        if step <= warmupSteps { return learningRate * Float(step) / Float(max(1, warmupSteps)) }
+        let progress = min(1, Float(step - warmupSteps) / Float(max(1, totalSteps - warmupSteps)))
+        let cosine = 0.5 * (1 + cosf(Float.pi * progress))
+        return learningRate * (finalLearningRateFraction + (1 - finalLearningRateFraction) * cosine)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

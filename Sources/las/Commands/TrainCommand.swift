@@ -1,0 +1,181 @@
+import ArgumentParser
+import Foundation
+import LASKit
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a model on labeled audio.",
+        discussion: """
+        DATA is a JSONL manifest (one {"audio_filepath": ..., "text": ..., "duration": ...} \
+        object per line; relative paths resolve against the manifest's folder) or a Kaldi data \
+        folder (wav.scp and text). Listed audio files that are missing are reported and skipped \
+        (--strict makes that fatal).
+
+        Features are computed once (with speed-perturbed copies), normalized with the training \
+        set's mean and variance, and augmented with SpecAugment masks. The model is the \
+        las-bench listener/speller with a joint CTC loss on the listener; --config FILE takes a \
+        JSON object {"model": {...}, "training": {...}} naming only what it changes.
+
+        DIR receives checkpoint.safetensors (latest, with optimizer state; written every \
+        --checkpoint-every steps and every epoch, atomically), best.safetensors (best dev WER: \
+        the model to use) and train-log.jsonl (one JSON object per logged step and per epoch). \
+        After an interruption, run the same command with --resume. Ctrl-C stops after saving \
+        a checkpoint.
+        """)
+
+    @Option(help: ArgumentHelp("Training data: a JSONL manifest or a Kaldi data folder.", valueName: "DATA"))
+    var train: String
+    @Option(help: ArgumentHelp("Development data (held-out speakers), scored after every epoch.", valueName: "DATA"))
+    var dev: String
+    @Option(help: ArgumentHelp("Folder for checkpoints, the best model and the training log.", valueName: "DIR"))
+    var output: String
+    @Option(help: "Passes over the training data.") var epochs: Int?
+    @Option(help: "Stop after this many optimizer steps in total.") var maxSteps: Int?
+    @Option(help: "Utterances per batch.") var batch: Int?
+    @Option(help: "Peak Adam learning rate.") var learningRate: Float?
+    @Option(help: "Save a checkpoint every N steps (and after every epoch).") var checkpointEvery: Int?
+    @Option(help: "Random seed: same seed, data and threads give the same model.") var seed: UInt64?
+    @Option(help: "Threads for matrix products and feature extraction.") var threads: Int?
+    @Option(help: ArgumentHelp("JSON file with \"model\" and/or \"training\" settings.", valueName: "FILE"))
+    var config: String?
+    @Flag(help: "Continue from DIR/checkpoint.safetensors.") var resume = false
+    @Flag(help: "Fail if any listed audio file is missing or unreadable.") var strict = false
+
+    struct ConfigFile: Decodable {
+        var model: LASConfig?
+        var training: TrainingOptions?
+    }
+
+    func validate() throws {
+        for (name, value) in [("--epochs", epochs), ("--max-steps", maxSteps), ("--batch", batch),
+                              ("--checkpoint-every", checkpointEvery), ("--threads", threads)] {
+            if let value, value <= 0 { throw ValidationError("\(name) must be positive") }
+        }
+        if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+    }
+
+    func run() throws {
+        do {
+            try train(console: Console())
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    func options() throws -> (LASConfig, TrainingOptions) {
+        var model = LASConfig.lasBench
+        model.ctcWeight = 0.3
+        model.dropout = 0.1
+        var training = TrainingOptions()
+        if let config {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: config)) } catch {
+                throw CommandError("\(config): cannot read (\(error.localizedDescription))")
+            }
+            do {
+                let file = try JSONDecoder().decode(ConfigFile.self, from: data)
+                if let m = file.model { model = m }
+                if let t = file.training { training = t }
+            } catch {
+                throw CommandError("\(config): not a valid configuration (\(error))")
+            }
+        }
+        if let epochs { training.epochs = epochs }
+        if let maxSteps { training.maxSteps = maxSteps }
+        if let batch { training.batchSize = batch }
+        if let learningRate { training.learningRate = learningRate }
+        if let checkpointEvery { training.checkpointEvery = checkpointEvery }
+        if let seed { training.seed = seed }
+        if let threads { training.threads = threads }
+        return (model, training)
+    }
+
+    func train(console: Console) throws {
+        var (modelConfig, options) = try options()
+        let directory = URL(fileURLWithPath: output)
+        let checkpointPath = directory.appendingPathComponent("checkpoint.safetensors").path
+        var resumed: Checkpoint.Loaded?
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpointPath) else {
+                throw CommandError("\(checkpointPath): no checkpoint to resume from")
+            }
+            resumed = try Checkpoint.load(checkpointPath)
+            options = resumed!.options
+            if let maxSteps { options.maxSteps = maxSteps }
+            if let epochs { options.epochs = epochs }
+            console.line("resuming from \(checkpointPath) at step \(resumed!.state.step), epoch \(resumed!.state.epoch + 1)")
+        }
+        let trainSet = try loadData(train, strict: strict, console: console)
+        let devSet = try loadData(dev, strict: strict, console: console)
+
+        let normalizer = resumed?.recognizer.normalizer ?? TextNormalizer.default
+        let vocabulary = resumed?.recognizer.vocabulary
+            ?? Vocabulary.build(from: trainSet.map { normalizer.normalize($0.text) })
+        let featureConfig = resumed?.recognizer.featureConfig ?? FeatureConfig()
+        modelConfig.vocabularySize = vocabulary.count
+        modelConfig.inputSize = featureConfig.numMelBins
+        if let r = resumed { modelConfig = r.recognizer.model.config }
+
+        func featurize(_ set: [Utterance], name: String, speeds: [Float]) throws -> [LabeledExample] {
+            let start = Date()
+            let (examples, failures) = try LabeledFeatures.compute(
+                set, featureConfig: featureConfig, speeds: speeds, vocabulary: vocabulary, normalizer: normalizer,
+                threads: options.threads) { done in console.progress("features \(name): \(done)/\(set.count)") }
+            console.endProgress()
+            for f in failures { Console.error("\(f)") }
+            if !failures.isEmpty {
+                if strict { throw CommandError("\(name): \(failures.count) utterances could not be read (--strict)") }
+                console.line("\(name): skipped \(failures.count) unreadable utterances")
+            }
+            let seconds = examples.reduce(0) { $0 + Double($1.frames) } / 100
+            console.line(String(format: "%@: %d utterances, %.1f minutes of audio, features in %.1f s", name,
+                                examples.count, seconds / 60, Date().timeIntervalSince(start)))
+            return examples
+        }
+        var trainExamples = try featurize(trainSet, name: "train", speeds: options.speeds)
+        var devExamples = try featurize(devSet, name: "dev", speeds: [])
+        guard !trainExamples.isEmpty else { throw CommandError("\(train): no usable training utterances") }
+        guard !devExamples.isEmpty else { throw CommandError("\(dev): no usable dev utterances") }
+        let cmvn = try resumed?.recognizer.cmvn ?? LabeledFeatures.statistics(trainExamples, bins: featureConfig.numMelBins)
+        try LabeledFeatures.normalize(&trainExamples, with: cmvn)
+        try LabeledFeatures.normalize(&devExamples, with: cmvn)
+
+        let model = LASModel(config: modelConfig, seed: options.seed)
+        let recognizer = Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer,
+                                    featureConfig: featureConfig, cmvn: cmvn,
+                                    notes: ["train": train, "dev": dev])
+        let trainer = try Trainer(recognizer: recognizer, train: trainExamples, dev: devExamples,
+                                  options: options, directory: directory)
+        if let resumed { try trainer.resume(from: resumed, path: checkpointPath) }
+        console.line("model: \(model.parameterCount) parameters, vocabulary \(vocabulary.count), "
+                     + "\(trainer.totalSteps) steps planned (\(options.epochs) epochs of \(trainExamples.count / options.batchSize + (trainExamples.count % options.batchSize > 0 ? 1 : 0)) batches)")
+
+        let interrupt = InterruptFlag()
+        let progress = TrainingProgress(console: console, epochs: options.epochs)
+        try trainer.run(events: { progress.handle($0) }, shouldStop: { interrupt.isSet })
+        console.endProgress()
+        if interrupt.isSet {
+            console.line("interrupted: checkpoint saved to \(trainer.checkpointPath); continue with --resume")
+            throw ExitCode(130)
+        }
+        console.line("done: best model \(trainer.bestPath)")
+    }
+
+    func loadData(_ path: String, strict: Bool, console: Console) throws -> [Utterance] {
+        let set = try DataSet.load(path)
+        let validation = try set.validate(strict: strict)
+        for s in validation.skipped { Console.error("\(s)") }
+        if !validation.skipped.isEmpty { console.line("\(path): skipped \(validation.skipped.count) utterances") }
+        return validation.kept
+    }
+}
+
+/// A failure of the command itself, printed as `las: <message>`.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
