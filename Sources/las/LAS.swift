@@ -12,6 +12,7 @@ struct LAS: ParsableCommand {
         """,
         version: LASKit.version,
         subcommands: [
+            FeaturesCommand.self,
             TrainCommand.self,
             BenchCommand.self,
             WERCommand.self,

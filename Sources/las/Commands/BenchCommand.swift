@@ -6,6 +6,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure speed; each benchmark prints one JSON line.",
         subcommands: [
+            BenchFeaturesCommand.self,
             BenchTrainStepCommand.self,
         ]
     )

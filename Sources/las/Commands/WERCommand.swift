@@ -76,19 +76,19 @@ struct WERCommand: ParsableCommand {
     mutating func run() throws {
         // Read both files before giving up, so one run reports every broken input.
         var references: [KaldiTextEntry]?, hypotheses: [KaldiTextEntry]?
-        do { references = try KaldiText.read(path: referencePath) } catch { printError("las: \(error)") }
-        do { hypotheses = try KaldiText.read(path: hypothesisPath) } catch { printError("las: \(error)") }
+        do { references = try KaldiText.read(path: referencePath) } catch { Console.error("\(error)") }
+        do { hypotheses = try KaldiText.read(path: hypothesisPath) } catch { Console.error("\(error)") }
         guard let references, let hypotheses else { throw ExitCode.failure }
 
         let score = CorpusScore(references: references, hypotheses: hypotheses, prepare: prepareForScoring)
         if !score.missingHypothesisIDs.isEmpty {
             let ids = score.missingHypothesisIDs
-            printError("las: \(hypothesisPath): missing \(Self.utterances(ids.count)) present in "
+            Console.error("\(hypothesisPath): missing \(Self.utterances(ids.count)) present in "
                        + "\(referencePath) (scored as deletions): \(Self.list(ids))")
         }
         if !score.unmatchedHypothesisIDs.isEmpty {
             let ids = score.unmatchedHypothesisIDs
-            printError("las: warning: \(hypothesisPath): ignoring \(Self.utterances(ids.count)) not in "
+            Console.error("warning: \(hypothesisPath): ignoring \(Self.utterances(ids.count)) not in "
                        + "\(referencePath): \(Self.list(ids))")
         }
 
@@ -161,6 +161,3 @@ struct WERCommand: ParsableCommand {
     }
 }
 
-private func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}

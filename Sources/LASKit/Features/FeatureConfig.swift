@@ -1,0 +1,112 @@
+/// How audio becomes log-mel features: Kaldi's `compute-fbank-feats` options (and the field
+/// names of kaldi-native-fbank's `FbankOptions`), with dithering off so features are deterministic.
+/// Defaults: 16 kHz, 25 ms frames every 10 ms, DC removal, pre-emphasis 0.97, Povey window,
+/// 512-point FFT, power spectrum, 80 triangular mel filters from 20 Hz to Nyquist, natural log
+/// floored at FLT_EPSILON. A model stores the config it was trained with; features made with
+/// another config do not fit it.
+public struct FeatureConfig: Codable, Equatable, Hashable, Sendable {
+    /// Kaldi's window functions (feature-window.cc). `povey` is a Hann window raised to 0.85:
+    /// like Hamming, but going to zero at the edges.
+    public enum Window: String, Codable, CaseIterable, Sendable {
+        case povey, hanning, hamming, rectangular
+    }
+
+    /// Samples per second of the input.
+    public var sampleRate: Int
+    public var frameLengthMs: Float
+    public var frameShiftMs: Float
+    /// True: only frames that fit entirely in the signal, the first at sample 0 (HTK style).
+    /// False: about `samples / shift` frames centred on multiples of the shift, edges reflected.
+    public var snipEdges: Bool
+    /// Subtract each frame's mean before pre-emphasis.
+    public var removeDCOffset: Bool
+    /// x[i] -= k·x[i-1] within the frame (x[0] -= k·x[0]); 0 disables.
+    public var preemphasis: Float
+    public var window: Window
+    public var numMelBins: Int
+    /// Lowest frequency (Hz) covered by the mel filters.
+    public var lowFreq: Float
+    /// Highest frequency (Hz); zero or negative means that far below Nyquist.
+    public var highFreq: Float
+    /// Power spectrum |X|² when true, magnitude |X| when false.
+    public var usePower: Bool
+    /// log(max(energy, logFloor)); Kaldi uses FLT_EPSILON.
+    public var logFloor: Float
+    /// Samples in [-1, 1] are multiplied by this before framing, so features match Kaldi's and
+    /// kaldi-native-fbank's on 16-bit integer sample values.
+    public var inputScale: Float
+
+    public init(sampleRate: Int = 16_000, frameLengthMs: Float = 25, frameShiftMs: Float = 10,
+                snipEdges: Bool = true, removeDCOffset: Bool = true, preemphasis: Float = 0.97,
+                window: Window = .povey, numMelBins: Int = 80, lowFreq: Float = 20, highFreq: Float = 0,
+                usePower: Bool = true, logFloor: Float = .ulpOfOne, inputScale: Float = 32_768) {
+        self.sampleRate = sampleRate
+        self.frameLengthMs = frameLengthMs
+        self.frameShiftMs = frameShiftMs
+        self.snipEdges = snipEdges
+        self.removeDCOffset = removeDCOffset
+        self.preemphasis = preemphasis
+        self.window = window
+        self.numMelBins = numMelBins
+        self.lowFreq = lowFreq
+        self.highFreq = highFreq
+        self.usePower = usePower
+        self.logFloor = logFloor
+        self.inputScale = inputScale
+    }
+
+    /// Samples per frame (400 by default). Float arithmetic truncated, as Kaldi's WindowSize().
+    public var frameLength: Int { Int(Float(sampleRate) * 0.001 * frameLengthMs) }
+    /// Samples between frame starts (160 by default).
+    public var frameShift: Int { Int(Float(sampleRate) * 0.001 * frameShiftMs) }
+    /// FFT length: the frame zero-padded to the next power of two (512 by default).
+    public var fftSize: Int {
+        var n = 1
+        while n < frameLength { n <<= 1 }
+        return n
+    }
+    public var nyquist: Float { 0.5 * Float(sampleRate) }
+    /// `highFreq` with the "relative to Nyquist" convention resolved.
+    public var resolvedHighFreq: Float { highFreq > 0 ? highFreq : nyquist + highFreq }
+
+    /// Frames produced from `sampleCount` samples (Kaldi's NumFrames with flush).
+    public func frameCount(sampleCount: Int) -> Int {
+        let length = frameLength, shift = frameShift
+        guard length > 0, shift > 0, sampleCount > 0 else { return 0 }
+        if snipEdges {
+            return sampleCount < length ? 0 : 1 + (sampleCount - length) / shift
+        }
+        return (sampleCount + shift / 2) / shift
+    }
+
+    /// Index of the first sample of `frame`; negative near the start when `snipEdges` is false.
+    public func firstSample(ofFrame frame: Int) -> Int {
+        let shift = frameShift
+        return snipEdges ? frame * shift : frame * shift + shift / 2 - frameLength / 2
+    }
+
+    /// Throws `FeatureConfigError` when the options cannot make features.
+    public func validate() throws {
+        func fail(_ problem: String) -> FeatureConfigError { FeatureConfigError(problem: problem) }
+        guard sampleRate > 0 else { throw fail("sample rate \(sampleRate) Hz must be positive") }
+        guard frameLength >= 2 else { throw fail("frame length \(frameLengthMs) ms is under two samples") }
+        guard frameShift >= 1 else { throw fail("frame shift \(frameShiftMs) ms is under one sample") }
+        guard numMelBins >= 3 else { throw fail("\(numMelBins) mel bins; at least 3 are needed") }
+        guard lowFreq >= 0, lowFreq < nyquist else {
+            throw fail("low frequency \(lowFreq) Hz must lie in [0, \(nyquist)) Hz")
+        }
+        let high = resolvedHighFreq
+        guard high > lowFreq, high <= nyquist else {
+            throw fail("high frequency \(high) Hz must lie in (\(lowFreq), \(nyquist)] Hz")
+        }
+        guard preemphasis >= 0, preemphasis <= 1 else { throw fail("pre-emphasis \(preemphasis) must lie in [0, 1]") }
+        guard logFloor > 0, logFloor.isFinite else { throw fail("log floor \(logFloor) must be positive") }
+        guard inputScale > 0, inputScale.isFinite else { throw fail("input scale \(inputScale) must be positive") }
+    }
+}
+
+/// Feature options that cannot work together; one line.
+public struct FeatureConfigError: Error, Equatable, CustomStringConvertible {
+    public let problem: String
+    public var description: String { "invalid feature configuration: \(problem)" }
+}
