@@ -12,6 +12,8 @@ struct LAS: ParsableCommand {
         """,
         version: LASKit.version,
         subcommands: [
+            TranscribeCommand.self,
+            EvaluateCommand.self,
             FeaturesCommand.self,
             TrainCommand.self,
             BenchCommand.self,

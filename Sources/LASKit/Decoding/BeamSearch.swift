@@ -1,0 +1,141 @@
+/// Beam search over the speller (as in Chan et al. 2016, §3.3). Every live hypothesis of
+/// every utterance advances in one batched decoder step. A hypothesis ends at <eos>; its
+/// score is Σ log p / (tokens including <eos>)^lengthNormalization. An utterance's search
+/// ends when `beamSize` hypotheses have ended (each ended one takes a slot, as in the peer),
+/// when no live hypothesis can still beat the best ended one, or at `maxLength`
+/// (2 × encoder frames + 10 by default), where the live ones end as they are.
+public struct BeamSearch {
+    public var beamSize = 8
+    /// Exponent α of the length in the score's denominator: 0 is the raw log-probability, 1 the per-token mean.
+    public var lengthNormalization: Float = 1
+    /// nil: 2 × encoder frames + 10.
+    public var maxLength: Int?
+    /// For benchmarks: never end a hypothesis, so the search runs exactly `maxLength` steps with a full beam.
+    public var forbidEndOfSentence = false
+    /// Keep α of every emitted token (for timestamps and attention plots).
+    public var keepAlignments = false
+
+    public init(beamSize: Int = 8) { self.beamSize = beamSize }
+
+    public struct Hypothesis {
+        public var tokens: [Int32]
+        public var logProbability: Float
+        public var score: Float
+        /// α per emitted token including <eos>, each over the utterance's encoder frames.
+        public var alignment: [[Float]]
+    }
+
+    public struct Output {
+        /// Per utterance, ended hypotheses best first (at most `beamSize`).
+        public var nBest: [[Hypothesis]]
+        /// Decoder steps run.
+        public var steps: Int
+    }
+
+    func normalized(_ logp: Float, length: Int) -> Float {
+        lengthNormalization == 0 ? logp : logp / powf(Float(max(1, length)), lengthNormalization)
+    }
+
+    public func decode(speller: Speller, memory: AttentionMemory) -> Output {
+        let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
+        let limit = maxLength ?? (2 * (memory.lengths.max() ?? 0) + 10)
+        let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beamSize)
+        // live[u]: (row in the decoder, hypothesis) for utterance u.
+        var live: [[(row: Int, hyp: Hypothesis)]] = (0..<U).map { u in
+            [(u, Hypothesis(tokens: [], logProbability: 0, score: 0, alignment: []))]
+        }
+        var ended = [[Hypothesis]](repeating: [], count: U)
+        var tokens = [Int32](repeating: LASModel.sosID, count: U)
+        var steps = 0
+        var candidates: [(score: Float, row: Int, token: Int32, source: Int)] = []
+        candidates.reserveCapacity(beamSize * V)
+        while steps < limit && live.contains(where: { !$0.isEmpty }) {
+            decoder.step(tokens)
+            steps += 1
+            var sources: [Int] = [], nextTokens: [Int32] = []
+            var nextLive = [[(row: Int, hyp: Hypothesis)]](repeating: [], count: U)
+            decoder.logProbabilities.withUnsafeBufferPointer { lp in
+                for u in 0..<U where !live[u].isEmpty {
+                    let slots = beamSize - ended[u].count
+                    candidates.removeAll(keepingCapacity: true)
+                    for (k, entry) in live[u].enumerated() {
+                        let row = lp.baseAddress! + entry.row * V
+                        for tok in 1..<V {   // id 0 (blank/pad) is never emitted
+                            if forbidEndOfSentence && Int32(tok) == LASModel.eosID { continue }
+                            candidates.append((entry.hyp.logProbability + row[tok], entry.row, Int32(tok), k))
+                        }
+                    }
+                    Self.selectTop(&candidates, count: slots)
+                    for c in candidates.prefix(slots) {
+                        var h = live[u][c.source].hyp
+                        h.logProbability = c.score
+                        if keepAlignments {
+                            let start = c.row * T
+                            h.alignment.append(Array(decoder.weights[start..<(start + memory.lengths[u])]))
+                        }
+                        if c.token == LASModel.eosID {
+                            h.score = normalized(c.score, length: h.tokens.count + 1)
+                            ended[u].append(h)
+                        } else {
+                            h.tokens.append(c.token)
+                            nextLive[u].append((sources.count, h))
+                            sources.append(c.row)
+                            nextTokens.append(c.token)
+                        }
+                    }
+                    // Stop early once no live hypothesis can still win: extending one only lowers its
+                    // log-probability, and its best normalized score is then reached at the longest length.
+                    if let best = ended[u].map(\.score).max(), lengthNormalization <= 1 {
+                        let bound = nextLive[u].map { normalized($0.hyp.logProbability, length: limit) }.max() ?? -.infinity
+                        if bound < best { nextLive[u] = [] }
+                    }
+                }
+            }
+            // Rows of hypotheses dropped above are simply not carried over.
+            var keep: [Int] = [], keepTokens: [Int32] = []
+            for u in 0..<U {
+                for k in nextLive[u].indices {
+                    let old = nextLive[u][k].row
+                    nextLive[u][k].row = keep.count
+                    keep.append(sources[old]); keepTokens.append(nextTokens[old])
+                }
+            }
+            live = nextLive
+            if !keep.isEmpty { decoder.reorder(keep) }
+            tokens = keepTokens
+        }
+        for u in 0..<U {
+            for entry in live[u] {   // max length reached: unfinished hypotheses compete as they are
+                var h = entry.hyp
+                h.score = normalized(h.logProbability, length: h.tokens.count)
+                ended[u].append(h)
+            }
+        }
+        return Output(nBest: ended.map { Array($0.sorted { $0.score > $1.score }.prefix(beamSize)) }, steps: steps)
+    }
+
+    /// Moves the `count` best candidates to the front, best first.
+    static func selectTop(_ c: inout [(score: Float, row: Int, token: Int32, source: Int)], count: Int) {
+        guard count > 0 else { c.removeAll(); return }
+        if c.count > 4 * count {
+            // Partial selection: one pass keeping a small sorted list beats sorting hundreds.
+            var top: [(score: Float, row: Int, token: Int32, source: Int)] = []
+            top.reserveCapacity(count + 1)
+            for x in c {
+                if top.count < count || x.score > top[top.count - 1].score {
+                    var i = top.count
+                    while i > 0 && top[i - 1].score < x.score { i -= 1 }
+                    top.insert(x, at: i)
+                    if top.count > count { top.removeLast() }
+                }
+            }
+            c = top
+        } else {
+            c.sort { $0.score > $1.score }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,158 @@
+import Dispatch
+import Foundation
+
+/// One word of a transcript with where the attention put it, in seconds from the file's start.
+public struct WordTiming: Codable, Equatable {
+    public var word: String
+    public var start: Double
+    public var end: Double
+}
+
+public struct Transcript {
+    public var text: String
+    /// Length-normalized log-probability of the best hypothesis (mean over segments).
+    public var score: Float
+    /// Alternatives with their scores, best first (single-segment audio; the best only otherwise).
+    public var nBest: [(text: String, score: Float)]
+    public var words: [WordTiming]
+    /// Audio seconds.
+    public var duration: Double
+    /// Per segment: start second, emitted characters (with "</s>" last) and α per character.
+    public var alignments: [(start: Double, characters: [String], weights: [[Float]])]
+}
+
+/// Audio in, text out, with the recognizer's own front end, CMVN and vocabulary. Several
+/// files (or segments of a long file) go through the listener together and are decoded by
+/// one batched beam search.
+public final class Transcriber {
+    public struct Options {
+        public var beamSize = 8
+        public var lengthNormalization: Float = 1
+        /// Audio longer than this is split at low-energy points and decoded piece by piece.
+        public var maxSegmentSeconds: Double = 20
+        /// Utterances per listener batch.
+        public var batchSize = 8
+        public var maxDuration: Double = AudioFile.defaultMaxDuration
+        public init() {}
+    }
+
+    public let recognizer: Recognizer
+    public let options: Options
+
+    public init(recognizer: Recognizer, options: Options = Options()) {
+        self.recognizer = recognizer
+        self.options = options
+    }
+
+    /// Seconds of audio per listener output frame.
+    public var encoderFrameSeconds: Double {
+        Double(recognizer.featureConfig.frameShiftMs) / 1000 * Double(recognizer.model.config.timeReduction)
+    }
+
+    /// Transcribes files in input order; each result is the transcript or that file's error.
+    public func transcribe(files: [String], threads: Int = 2) -> [Result<Transcript, Error>] {
+        // Decode and featurize in parallel, then decode in length-sorted batches.
+        var pieces = [Result<[(start: Double, features: FeatureMatrix)], Error>?](repeating: nil, count: files.count)
+        let workers = max(1, min(threads, files.count))
+        let config = recognizer.featureConfig
+        pieces.withUnsafeMutableBufferPointer { out in
+            let out = out
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let bank: LogMelFilterbank
+                do { bank = try LogMelFilterbank(config: config) } catch {
+                    for i in stride(from: w, to: files.count, by: workers) { out[i] = .failure(error) }
+                    return
+                }
+                for i in stride(from: w, to: files.count, by: workers) {
+                    out[i] = Result { try self.features(path: files[i], bank: bank) }
+                }
+            }
+        }
+        var items: [(file: Int, segment: Int, start: Double, features: FeatureMatrix)] = []
+        for (i, p) in pieces.enumerated() {
+            if case let .success(segments) = p! {
+                for (k, s) in segments.enumerated() { items.append((i, k, s.start, s.features)) }
+            }
+        }
+        var decoded = [Int: [(segment: Int, start: Double, best: [BeamSearch.Hypothesis])]]()
+        let order = items.indices.sorted { items[$0].features.frames < items[$1].features.frames }
+        for chunk in stride(from: 0, to: order.count, by: options.batchSize).map({ Array(order[$0..<min($0 + options.batchSize, order.count)]) }) {
+            let batch = FeatureBatch(chunk.map { (items[$0].features.values, items[$0].features.frames) },
+                                     width: recognizer.model.config.inputSize)
+            guard let memory = try? recognizer.model.attentionMemory(batch) else {
+                // Too short for the listener: no speech to transcribe.
+                for i in chunk { decoded[items[i].file, default: []].append((items[i].segment, items[i].start, [])) }
+                continue
+            }
+            var search = BeamSearch(beamSize: options.beamSize)
+            search.lengthNormalization = options.lengthNormalization
+            search.keepAlignments = true
+            let out = search.decode(speller: recognizer.model.speller, memory: memory)
+            for (k, i) in chunk.enumerated() {
+                decoded[items[i].file, default: []].append((items[i].segment, items[i].start, out.nBest[k]))
+            }
+        }
+        return files.indices.map { i in
+            switch pieces[i]! {
+            case let .failure(error): return .failure(error)
+            case let .success(segments):
+                let parts = (decoded[i] ?? []).sorted { $0.segment < $1.segment }
+                return .success(assemble(parts, duration: segments.last.map { $0.start + Double($0.features.frames) / 100 } ?? 0))
+            }
+        }
+    }
+
+    /// Reads, splits and featurizes one file (CMVN applied).
+    func features(path: String, bank: LogMelFilterbank) throws -> [(start: Double, features: FeatureMatrix)] {
+        let rate = recognizer.featureConfig.sampleRate
+        let samples = try AudioFile.read(path, sampleRate: rate, maxDuration: options.maxDuration)
+        return try Segmenter.split(samples, sampleRate: rate, maxSeconds: options.maxSegmentSeconds).map { s in
+            var m = samples.withUnsafeBufferPointer { bank.compute(Array($0[s.start..<s.end])) }
+            try recognizer.cmvn.apply(to: &m)
+            return (Double(s.start) / Double(rate), m)
+        }
+    }
+
+    func assemble(_ parts: [(segment: Int, start: Double, best: [BeamSearch.Hypothesis])], duration: Double) -> Transcript {
+        let vocab = recognizer.vocabulary
+        var texts: [String] = [], words: [WordTiming] = [], scores: [Float] = []
+        var alignments: [(start: Double, characters: [String], weights: [[Float]])] = []
+        for part in parts {
+            guard let best = part.best.first else { continue }
+            let text = vocab.decode(best.tokens)
+            if !text.isEmpty { texts.append(text) }
+            scores.append(best.score)
+            words += wordTimings(best, offset: part.start)
+            alignments.append((part.start, best.tokens.map { vocab.token($0) ?? "?" } + ["</s>"], best.alignment))
+        }
+        let nBest: [(text: String, score: Float)] = parts.count == 1
+            ? parts[0].best.map { (vocab.decode($0.tokens), $0.score) }
+            : [(texts.joined(separator: " "), scores.isEmpty ? 0 : scores.reduce(0, +) / Float(scores.count))]
+        return Transcript(text: texts.joined(separator: " "), score: nBest.first?.score ?? 0, nBest: nBest,
+                          words: words, duration: duration, alignments: alignments)
+    }
+
+    /// A character's time is where its attention weights peak; a word spans its first
+    /// character's frame to the end of its last one's.
+    func wordTimings(_ h: BeamSearch.Hypothesis, offset: Double) -> [WordTiming] {
+        let frame = encoderFrameSeconds
+        var words: [WordTiming] = [], current = "", start = 0.0, end = 0.0
+        for (i, tok) in h.tokens.enumerated() {
+            let ch = recognizer.vocabulary.token(tok) ?? ""
+            let weights = i < h.alignment.count ? h.alignment[i] : []
+            var peak = 0
+            for j in weights.indices where weights[j] > weights[peak] { peak = j }
+            let t = offset + Double(peak) * frame
+            if ch == " " {
+                if !current.isEmpty { words.append(WordTiming(word: current, start: start, end: end)) }
+                current = ""
+            } else {
+                if current.isEmpty { start = t }
+                current += ch
+                end = max(t + frame, start + frame)
+            }
+        }
+        if !current.isEmpty { words.append(WordTiming(word: current, start: start, end: end)) }
+        return words
+    }
+}

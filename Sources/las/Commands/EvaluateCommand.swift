@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import LASKit
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Transcribe a labeled data set and report word and character error rates.",
+        discussion: """
+        DATA is a JSONL manifest or a Kaldi data folder, as for `las train`. Every utterance is \
+        transcribed with beam search and scored against its transcript after the model's text \
+        normalization, with a Levenshtein alignment over words (WER) and characters (CER, \
+        spaces included). Prints Kaldi-style lines such as
+
+            %WER 7.41 [ 57 / 773, 9 ins, 15 del, 33 sub ]
+
+        and the real-time factor (processing seconds per audio second, audio reading included).
+        """)
+
+    @Argument(help: ArgumentHelp("Labeled data: JSONL manifest or Kaldi data folder.", valueName: "DATA")) var data: String
+    @Option(help: ArgumentHelp("Model file.", valueName: "FILE")) var model: String?
+    @Option(help: "Beam width (1 is greedy search).") var beam = 8
+    @Option(help: "Threads.") var threads = 2
+    @Option(help: ArgumentHelp("Write hypotheses as `id text` lines (Kaldi style) to FILE.", valueName: "FILE")) var output: String?
+    @Option(help: ArgumentHelp("Write per-utterance JSON lines with the aligned reference and hypothesis to FILE.", valueName: "FILE"))
+    var json: String?
+
+    func validate() throws {
+        guard beam >= 1 else { throw ValidationError("--beam must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        do { try evaluate() } catch let e as ExitCode { throw e } catch {
+            Console.error("\(error)")
+            throw ExitCode.failure
+        }
+    }
+
+    func evaluate() throws {
+        let recognizer = try ModelLoading.load(model)
+        BLASThreads.set(threads)
+        let set = try DataSet.load(data)
+        let validation = try set.validate()
+        for s in validation.skipped { Console.error("\(s)") }
+        let utterances = validation.kept
+        var options = Transcriber.Options()
+        options.beamSize = beam
+        let transcriber = Transcriber(recognizer: recognizer, options: options)
+        let start = Date()
+        let results = transcriber.transcribe(files: utterances.map(\.audioPath), threads: threads)
+        let elapsed = Date().timeIntervalSince(start)
+        var words = ErrorCounts(), chars = ErrorCounts()
+        var hypLines = "", jsonLines = "", audioSeconds = 0.0, failed = 0
+        for (u, r) in zip(utterances, results) {
+            let reference = recognizer.normalizer.normalize(u.text)
+            let hypothesis: String
+            switch r {
+            case let .success(t): hypothesis = t.text; audioSeconds += t.duration
+            case let .failure(e): Console.error("\(e)"); failed += 1; hypothesis = ""
+            }
+            let w = wordAlignment(reference: reference, hypothesis: hypothesis)
+            let c = characterAlignment(reference: reference, hypothesis: hypothesis)
+            words += w.counts; chars += c.counts
+            hypLines += "\(u.id) \(hypothesis)\n"
+            struct Line: Encodable {
+                var id: String, ref: String, hyp: String, wer: ErrorCounts, cer: ErrorCounts, alignment: [String]
+            }
+            jsonLines += ((try? JSONLine.encode(Line(id: u.id, ref: reference, hyp: hypothesis, wer: w.counts, cer: c.counts,
+                                                      alignment: w.rendered().lines))) ?? "{}") + "\n"
+        }
+        print(words.kaldiSummary(label: "WER"))
+        print(chars.kaldiSummary(label: "CER"))
+        print(String(format: "utterances %d, audio %.1f s, decoding %.1f s, real-time factor %.4f, beam %d",
+                     utterances.count, audioSeconds, elapsed, audioSeconds > 0 ? elapsed / audioSeconds : 0, beam))
+        if let output { try AtomicFile.write(Data(hypLines.utf8), to: output) }
+        if let json { try AtomicFile.write(Data(jsonLines.utf8), to: json) }
+        if failed > 0 {
+            Console.error("\(failed) of \(utterances.count) utterances could not be read (scored as empty hypotheses)")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import XCTest
+import LASKit
+
+final class BeamSearchTests: XCTestCase {
+    func makeMemory(_ model: LASModel, frames: [Int], seed: UInt64) throws -> AttentionMemory {
+        var rng = SplitMix64(seed: seed)
+        let data = frames.map { (values: GradientCheck.random($0 * model.config.inputSize, rng: &rng, scale: 2), frames: $0) }
+        return try model.attentionMemory(FeatureBatch(data, width: model.config.inputSize))
+    }
+
+    func testBeamOfOneFindsTheGreedyHypothesis() throws {
+        let model = LASModel(config: ModelGradientTests.tinyConfig(.location), seed: 21)
+        let memory = try makeMemory(model, frames: [12, 9, 16], seed: 22)
+        let greedy = GreedyDecoder.decode(speller: model.speller, memory: memory)
+        var search = BeamSearch(beamSize: 1)
+        search.lengthNormalization = 0
+        let beam = search.decode(speller: model.speller, memory: memory)
+        for u in 0..<3 {
+            XCTAssertEqual(beam.nBest[u].first?.tokens, greedy[u].tokens, "utterance \(u)")
+            XCTAssertEqual(beam.nBest[u].first!.logProbability, greedy[u].logProbability, accuracy: 1e-4)
+        }
+    }
+
+    func testBatchedSearchEqualsSearchingEachUtteranceAlone() throws {
+        let model = LASModel(config: ModelGradientTests.tinyConfig(.location), seed: 23)
+        let frames = [12, 7, 16]
+        var rng = SplitMix64(seed: 24)
+        let data = frames.map { (values: GradientCheck.random($0 * 3, rng: &rng, scale: 2), frames: $0) }
+        var search = BeamSearch(beamSize: 4)
+        search.maxLength = 12
+        let together = search.decode(speller: model.speller, memory: try model.attentionMemory(FeatureBatch(data, width: 3)))
+        for u in 0..<3 {
+            let alone = search.decode(speller: model.speller, memory: try model.attentionMemory(FeatureBatch([data[u]], width: 3)))
+            XCTAssertEqual(together.nBest[u].map(\.tokens), alone.nBest[0].map(\.tokens), "utterance \(u)")
+            for (a, b) in zip(together.nBest[u], alone.nBest[0]) { XCTAssertEqual(a.score, b.score, accuracy: 1e-4) }
+        }
+    }
+
+    func testNBestIsSortedAndScoresAreLengthNormalized() throws {
+        let model = LASModel(config: ModelGradientTests.tinyConfig(.dotProduct), seed: 25)
+        let memory = try makeMemory(model, frames: [10], seed: 26)
+        let out = BeamSearch(beamSize: 5).decode(speller: model.speller, memory: memory)
+        let list = out.nBest[0]
+        XCTAssertFalse(list.isEmpty)
+        XCTAssertLessThanOrEqual(list.count, 5)
+        for (a, b) in zip(list, list.dropFirst()) { XCTAssertGreaterThanOrEqual(a.score, b.score) }
+        for h in list where h.logProbability < 0 {
+            // Ended hypotheses count their <eos>; unfinished ones (max length) do not.
+            let n = Float(h.tokens.count)
+            XCTAssertTrue(abs(h.score - h.logProbability / (n + 1)) < 1e-4 || abs(h.score - h.logProbability / n) < 1e-4)
+        }
+    }
+
+    func testForbiddingEndOfSentenceRunsExactlyMaxLengthSteps() throws {
+        let model = LASModel(config: ModelGradientTests.tinyConfig(.location), seed: 27)
+        let memory = try makeMemory(model, frames: [10], seed: 28)
+        var search = BeamSearch(beamSize: 3)
+        search.forbidEndOfSentence = true
+        search.maxLength = 9
+        let out = search.decode(speller: model.speller, memory: memory)
+        XCTAssertEqual(out.steps, 9)
+        XCTAssertEqual(out.nBest[0].count, 3)
+        XCTAssertTrue(out.nBest[0].allSatisfy { $0.tokens.count == 9 })
+    }
+
+    func testSegmenterCutsLongAudioInTheQuietestStretch() {
+        let rate = 16_000
+        // 30 s of tone with a silent gap at 15.0–15.3 s: the cut must fall inside the gap.
+        var samples = (0..<(30 * rate)).map { Float(sin(Double($0) * 0.05)) * 0.5 }
+        for i in (15 * rate)..<(15 * rate + rate * 3 / 10) { samples[i] = 0 }
+        let segments = Segmenter.split(samples, sampleRate: rate, maxSeconds: 20)
+        XCTAssertEqual(segments.count, 2)
+        XCTAssertEqual(segments[0].start, 0)
+        XCTAssertEqual(segments[0].end, segments[1].start)
+        XCTAssertEqual(segments[1].end, samples.count)
+        let cut = Double(segments[0].end) / Double(rate)
+        XCTAssertTrue(cut >= 15.0 && cut <= 15.3, "cut at \(cut) s")
+        XCTAssertEqual(Segmenter.split(Array(samples[0..<(5 * rate)]), sampleRate: rate, maxSeconds: 20).count, 1)
+    }
+}
