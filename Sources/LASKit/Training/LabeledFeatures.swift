@@ -8,6 +8,10 @@ public struct LabeledExample {
     public var variants: [FeatureMatrix]
     public var targets: [Int32]
     public var frames: Int { variants[0].frames }
+
+    public init(utterance: Utterance, variants: [FeatureMatrix], targets: [Int32]) {
+        self.utterance = utterance; self.variants = variants; self.targets = targets
+    }
 }
 
 /// Reads and featurizes a data set once, in parallel, keeping what failed.
