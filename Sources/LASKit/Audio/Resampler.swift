@@ -2,13 +2,15 @@ import CSampleRate
 
 /// Band-limited sample-rate conversion of mono audio through libsamplerate (Secret Rabbit Code).
 ///
-/// The converter is `SRC_SINC_BEST_QUALITY` (windowed-sinc, 97% passband, 145 dB stop-band
+/// The converter is `SRC_SINC_BEST_QUALITY` (windowed sinc, 97% passband, 145 dB stop-band
 /// rejection): it removes everything above the new Nyquist frequency before decimating, so
-/// downsampling cannot alias. `SRC_SINC_MEDIUM_QUALITY` was measured and rejected: it is about 3.5×
-/// faster (8 kHz→16 kHz: 183× vs 61× real time; 48 kHz→16 kHz: 65× vs 19×), but its 90% passband
-/// starts rolling off at 7.2 kHz, which lowered the top four of 80 Kaldi mel bins by up to 5.7 nats
-/// (log energy) on white noise resampled from 48 kHz, against 1.1 nats for the best converter —
-/// a train/test mismatch for a model trained on native 16 kHz speech (tools/measure_resampler.py).
+/// downsampling cannot alias. `SRC_SINC_MEDIUM_QUALITY` was measured and rejected
+/// (tools/measure_resampler.py): it is 3–4× faster (the best converter runs at 60–95× real time
+/// from 8 kHz and 20–35× from 44.1 or 48 kHz here), but its 90% passband rolls off from 7.2 kHz
+/// and lowered the top three of the 80 mel bins by 0.6 to 4.5 nats more than the best converter
+/// on white noise resampled from 48 kHz: a mismatch against a model trained on native 16 kHz
+/// speech. Resampling runs once per file, and not at all for 16 kHz corpora such as AN4; the best
+/// converter costs about 2–3 s per minute of 44.1 kHz audio.
 public enum Resampler {
     /// The libsamplerate converter used everywhere, so the reference fixtures can match it exactly.
     public static let converter = Int32(SRC_SINC_BEST_QUALITY)

@@ -31,25 +31,31 @@ public enum NPYWriter {
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let url = URL(fileURLWithPath: path)
         let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-        do {
-            try Data(bytes).write(to: temporary)
-        } catch {
-            throw NPYError(path: path, problem: "cannot write (\(reason(error)))")
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+        func failure() -> NPYError { NPYError(path: path, problem: "cannot write (\(String(cString: strerror(errno))))") }
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure() }
+        var written = 0
+        let complete = bytes.withUnsafeBytes { raw -> Bool in
+            while written < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                written += n
+            }
+            return true
         }
-        guard rename(temporary.path, path) == 0 else {
-            let problem = String(cString: strerror(errno))
-            unlink(temporary.path)
-            throw NPYError(path: path, problem: "cannot write (\(problem))")
+        if !complete {
+            let error = failure()
+            close(fd)
+            unlink(temporary)
+            throw error
         }
-    }
-
-    private static func reason(_ error: Error) -> String {
-        let nsError = error as NSError
-        if let posix = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(posix.code)))
+        guard close(fd) == 0, rename(temporary, path) == 0 else {
+            let error = failure()
+            unlink(temporary)
+            throw error
         }
-        return nsError.localizedDescription
     }
 }
 

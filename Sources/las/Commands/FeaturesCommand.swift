@@ -15,7 +15,7 @@ struct FeaturesCommand: ParsableCommand {
 
         The features are the ones the recognizer's network reads: Kaldi \
         compute-fbank-feats filterbanks without dither, matching kaldi-native-fbank fed \
-        with 16-bit sample values to within 0.002 on real speech.
+        with 16-bit sample values up to single-precision FFT rounding.
           frames      \(Int(defaults.frameLengthMs)) ms (\(defaults.frameLength) samples) every \
         \(Int(defaults.frameShiftMs)) ms (\(defaults.frameShift) samples), whole frames
                       only (snip-edges): N samples give 1 + (N - \(defaults.frameLength)) / \(defaults.frameShift) frames
