@@ -32,6 +32,6 @@ let package = Package(
                           swiftSettings: optimized),
         .testTarget(name: "LASKitTests", dependencies: ["LASKit"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "LASCommandTests", dependencies: ["las"]),
+        .testTarget(name: "LASCommandTests", dependencies: ["las", "LASKit"]),
     ]
 )

@@ -36,7 +36,13 @@ public struct BeamSearch {
         lengthNormalization == 0 ? logp : logp / powf(Float(max(1, length)), lengthNormalization)
     }
 
+    /// Decoder steps multiply a few rows by each weight matrix: too small for BLAS threads to
+    /// pay for their synchronization, so the search runs single-threaded BLAS.
     public func decode(speller: Speller, memory: AttentionMemory) -> Output {
+        BLASThreads.single { search(speller: speller, memory: memory) }
+    }
+
+    func search(speller: Speller, memory: AttentionMemory) -> Output {
         let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
         let limit = maxLength ?? (2 * (memory.lengths.max() ?? 0) + 10)
         let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beamSize)

@@ -12,6 +12,10 @@ public enum GreedyDecoder {
     /// Decodes every utterance of `memory`. maxLength defaults to 2 × encoder frames + 10, as the peer does.
     public static func decode(speller: Speller, memory: AttentionMemory, maxLength: Int? = nil,
                               keepAlignment: Bool = false) -> [Hypothesis] {
+        BLASThreads.single { search(speller: speller, memory: memory, maxLength: maxLength, keepAlignment: keepAlignment) }
+    }
+
+    static func search(speller: Speller, memory: AttentionMemory, maxLength: Int?, keepAlignment: Bool) -> [Hypothesis] {
         let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
         let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U))
         var hyps = [Hypothesis](repeating: Hypothesis(tokens: [], logProbability: 0, alignment: []), count: U)

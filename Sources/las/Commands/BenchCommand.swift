@@ -8,6 +8,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             BenchFeaturesCommand.self,
             BenchTrainStepCommand.self,
+            BenchDecodeCommand.self,
         ]
     )
 }

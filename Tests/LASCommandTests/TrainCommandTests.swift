@@ -1,0 +1,62 @@
+import Foundation
+import XCTest
+
+final class TrainCommandTests: XCTestCase {
+    static let tinyConfig = """
+    {"model": {"encoderHidden": 16, "encoderLayers": 2, "embeddingSize": 8, "decoderHidden": 16, "attentionSize": 16,
+               "attentionChannels": 2, "attentionKernel": 5, "ctcWeight": 0.3},
+     "training": {"speeds": [], "warmupSteps": 2, "batchSize": 4}}
+    """
+
+    func testTrainingWritesModelCheckpointLogAndResumes() throws {
+        let dir = CommandFixtures.temporaryDirectory("train")
+        let train = try CommandFixtures.an4Manifest(in: dir, name: "train.jsonl", speakers: ["fash", "fbbh"], perSpeaker: 3)
+        let dev = try CommandFixtures.an4Manifest(in: dir, name: "dev.jsonl", speakers: ["fjam"], perSpeaker: 2)
+        let config = dir.appendingPathComponent("config.json")
+        try Self.tinyConfig.write(to: config, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let first = try LASProcess.run(["train", "--train", train, "--dev", dev, "--output", out.path, "--config", config.path,
+                                        "--epochs", "1"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.contains("epoch 1: train loss"), first.stdout)
+        for name in ["best.safetensors", "checkpoint.safetensors", "train-log.jsonl"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
+        }
+        let second = try LASProcess.run(["train", "--train", train, "--dev", dev, "--output", out.path, "--resume", "--epochs", "2"])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stdout.contains("resuming from"), second.stdout)
+        XCTAssertTrue(second.stdout.contains("epoch 2: train loss"), second.stdout)
+        XCTAssertFalse(second.stdout.contains("epoch 1: train loss"), "epoch 1 is not repeated")
+        let log = try String(contentsOf: out.appendingPathComponent("train-log.jsonl"), encoding: .utf8)
+        XCTAssertEqual(log.split(separator: "\n").filter { $0.contains("\"type\":\"epoch\"") }.count, 2)
+    }
+
+    func testMalformedManifestLineIsReportedWithFileAndLine() throws {
+        let dir = CommandFixtures.temporaryDirectory("train-bad")
+        let manifest = dir.appendingPathComponent("bad.jsonl")
+        try "{\"audio_filepath\": \"a.wav\", \"text\": \"A\"}\n{not json\n".write(to: manifest, atomically: true, encoding: .utf8)
+        let r = try LASProcess.run(["train", "--train", manifest.path, "--dev", manifest.path, "--output", dir.appendingPathComponent("o").path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("\(manifest.path):2"), r.stderr)
+    }
+
+    func testMissingAudioIsSkippedWithACountAndStrictMakesItFatal() throws {
+        let dir = CommandFixtures.temporaryDirectory("train-missing")
+        let dev = try CommandFixtures.an4Manifest(in: dir, name: "dev.jsonl", speakers: ["fjam"], perSpeaker: 2)
+        let train = dir.appendingPathComponent("train.jsonl")
+        var text = try String(contentsOfFile: dev, encoding: .utf8)
+        text += "{\"audio_filepath\": \"nowhere.wav\", \"text\": \"YES\"}\n"
+        try text.write(to: train, atomically: true, encoding: .utf8)
+        let config = dir.appendingPathComponent("config.json")
+        try Self.tinyConfig.write(to: config, atomically: true, encoding: .utf8)
+        let ok = try LASProcess.run(["train", "--train", train.path, "--dev", dev, "--output", dir.appendingPathComponent("o").path,
+                                     "--config", config.path, "--max-steps", "1"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stderr.contains("nowhere.wav"), ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("skipped 1"), ok.stdout)
+        let strict = try LASProcess.run(["train", "--train", train.path, "--dev", dev, "--output", dir.appendingPathComponent("s").path,
+                                         "--config", config.path, "--max-steps", "1", "--strict"])
+        XCTAssertEqual(strict.status, 1)
+        XCTAssertTrue(strict.stderr.contains("nowhere.wav"), strict.stderr)
+    }
+}
