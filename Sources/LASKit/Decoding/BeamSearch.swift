@@ -14,13 +14,19 @@ public struct BeamSearch {
     public var forbidEndOfSentence = false
     /// Keep α of every emitted token (for timestamps and attention plots).
     public var keepAlignments = false
+    /// λ of joint CTC/attention decoding (Watanabe et al. 2017): a hypothesis scores
+    /// (1 − λ)·log p_att + λ·log p_ctc(prefix). Needs `ctc` scorers; 0 turns it off.
+    public var ctcWeight: Float = 0
 
     public init(beamSize: Int = 8) { self.beamSize = beamSize }
 
     public struct Hypothesis {
         public var tokens: [Int32]
+        /// Σ log p_att of the tokens.
         public var logProbability: Float
+        /// The length-normalized search score (joint with CTC when it is on).
         public var score: Float
+        var ctc: CTCPrefixScorer.State?
         /// α per emitted token including <eos>, each over the utterance's encoder frames.
         public var alignment: [[Float]]
     }
@@ -38,23 +44,29 @@ public struct BeamSearch {
 
     /// Decoder steps multiply a few rows by each weight matrix: too small for BLAS threads to
     /// pay for their synchronization, so the search runs single-threaded BLAS.
-    public func decode(speller: Speller, memory: AttentionMemory) -> Output {
-        BLASThreads.single { search(speller: speller, memory: memory) }
+    /// `ctc`: one prefix scorer per utterance, for joint decoding when ctcWeight > 0.
+    public func decode(speller: Speller, memory: AttentionMemory, ctc: [CTCPrefixScorer]? = nil) -> Output {
+        BLASThreads.single { search(speller: speller, memory: memory, ctc: ctcWeight > 0 ? ctc : nil) }
     }
 
-    func search(speller: Speller, memory: AttentionMemory) -> Output {
+    func search(speller: Speller, memory: AttentionMemory, ctc: [CTCPrefixScorer]?) -> Output {
+        let λ = ctc == nil ? 0 : ctcWeight
+        // With CTC, the attention proposes `preBeam` tokens per hypothesis and the joint score chooses.
+        let preBeam = min(speller.vocabularySize - 1, beamSize + beamSize / 2)
         let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
         let limit = maxLength ?? (2 * (memory.lengths.max() ?? 0) + 10)
         let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beamSize)
         // live[u]: (row in the decoder, hypothesis) for utterance u.
         var live: [[(row: Int, hyp: Hypothesis)]] = (0..<U).map { u in
-            [(u, Hypothesis(tokens: [], logProbability: 0, score: 0, alignment: []))]
+            [(u, Hypothesis(tokens: [], logProbability: 0, score: 0, ctc: ctc?[u].initial(), alignment: []))]
         }
         var ended = [[Hypothesis]](repeating: [], count: U)
         var tokens = [Int32](repeating: LASModel.sosID, count: U)
         var steps = 0
         var candidates: [(score: Float, row: Int, token: Int32, source: Int)] = []
         candidates.reserveCapacity(beamSize * V)
+        var proposals: [(score: Float, row: Int, token: Int32, source: Int)] = []
+        var ctcStates: [CTCPrefixScorer.State?] = []
         while steps < limit && live.contains(where: { !$0.isEmpty }) {
             decoder.step(tokens)
             steps += 1
@@ -64,26 +76,43 @@ public struct BeamSearch {
                 for u in 0..<U where !live[u].isEmpty {
                     let slots = beamSize - ended[u].count
                     candidates.removeAll(keepingCapacity: true)
+                    ctcStates.removeAll(keepingCapacity: true)
                     for (k, entry) in live[u].enumerated() {
                         let row = lp.baseAddress! + entry.row * V
+                        proposals.removeAll(keepingCapacity: true)
                         for tok in 1..<V {   // id 0 (blank/pad) is never emitted
                             if forbidEndOfSentence && Int32(tok) == LASModel.eosID { continue }
-                            candidates.append((entry.hyp.logProbability + row[tok], entry.row, Int32(tok), k))
+                            proposals.append((entry.hyp.logProbability + row[tok], entry.row, Int32(tok), k))
+                        }
+                        if let scorer = ctc?[u], let state = entry.hyp.ctc {
+                            Self.selectTop(&proposals, count: preBeam)
+                            for p in proposals.prefix(preBeam) {
+                                let next = scorer.extend(state, with: p.token, endOfSentence: LASModel.eosID)
+                                candidates.append(((1 - λ) * p.score + λ * next.score, p.row, p.token, ctcStates.count))
+                                ctcStates.append(next)
+                            }
+                        } else {
+                            candidates += proposals
                         }
                     }
                     Self.selectTop(&candidates, count: slots)
                     for c in candidates.prefix(slots) {
-                        var h = live[u][c.source].hyp
-                        h.logProbability = c.score
+                        let source = ctc == nil ? c.source : live[u].firstIndex { $0.row == c.row }!
+                        var h = live[u][source].hyp
+                        let rowLogp = lp.baseAddress![c.row * V + Int(c.token)]
+                        h.logProbability += rowLogp
+                        if ctc != nil { h.ctc = ctcStates[c.source] }
                         if keepAlignments {
                             let start = c.row * T
                             h.alignment.append(Array(decoder.weights[start..<(start + memory.lengths[u])]))
                         }
                         if c.token == LASModel.eosID {
                             h.score = normalized(c.score, length: h.tokens.count + 1)
+                            h.ctc = nil
                             ended[u].append(h)
                         } else {
                             h.tokens.append(c.token)
+                            h.score = c.score
                             nextLive[u].append((sources.count, h))
                             sources.append(c.row)
                             nextTokens.append(c.token)
@@ -92,7 +121,7 @@ public struct BeamSearch {
                     // Stop early once no live hypothesis can still win: extending one only lowers its
                     // log-probability, and its best normalized score is then reached at the longest length.
                     if let best = ended[u].map(\.score).max(), lengthNormalization <= 1 {
-                        let bound = nextLive[u].map { normalized($0.hyp.logProbability, length: limit) }.max() ?? -.infinity
+                        let bound = nextLive[u].map { normalized($0.hyp.score, length: limit) }.max() ?? -.infinity
                         if bound < best { nextLive[u] = [] }
                     }
                 }
@@ -113,7 +142,7 @@ public struct BeamSearch {
         for u in 0..<U {
             for entry in live[u] {   // max length reached: unfinished hypotheses compete as they are
                 var h = entry.hyp
-                h.score = normalized(h.logProbability, length: h.tokens.count)
+                h.score = normalized(h.score, length: h.tokens.count)
                 ended[u].append(h)
             }
         }

@@ -28,6 +28,8 @@ public final class Transcriber {
     public struct Options {
         public var beamSize = 8
         public var lengthNormalization: Float = 1
+        /// Weight of the CTC prefix score in joint decoding (used when the model has a CTC head).
+        public var ctcWeight: Float = 0.3
         /// Audio longer than this is split at low-energy points and decoded piece by piece.
         public var maxSegmentSeconds: Double = 20
         /// Utterances per listener batch.
@@ -87,7 +89,9 @@ public final class Transcriber {
             var search = BeamSearch(beamSize: options.beamSize)
             search.lengthNormalization = options.lengthNormalization
             search.keepAlignments = true
-            let out = search.decode(speller: recognizer.model.speller, memory: memory)
+            search.ctcWeight = options.ctcWeight
+            let out = search.decode(speller: recognizer.model.speller, memory: memory,
+                                    ctc: options.ctcWeight > 0 ? ctcScorers(memory) : nil)
             for (k, i) in chunk.enumerated() {
                 decoded[items[i].file, default: []].append((items[i].segment, items[i].start, out.nBest[k]))
             }
@@ -99,6 +103,21 @@ public final class Transcriber {
                 let parts = (decoded[i] ?? []).sorted { $0.segment < $1.segment }
                 return .success(assemble(parts, duration: segments.last.map { $0.start + Double($0.features.frames) / 100 } ?? 0))
             }
+        }
+    }
+
+    /// One CTC prefix scorer per utterance from the listener's CTC head (nil without one).
+    func ctcScorers(_ memory: AttentionMemory) -> [CTCPrefixScorer]? {
+        guard let head = recognizer.model.ctcHead else { return nil }
+        let T = memory.frames, V = head.outputSize
+        var logits = head.forward(memory.encoder, rows: memory.utterances * T)
+        return (0..<memory.utterances).map { u in
+            let len = memory.lengths[u]
+            logits.withUnsafeMutableBufferPointer { p in
+                for t in 0..<len { LogSoftmax.inPlace(p.baseAddress! + (u * T + t) * V, count: V) }
+            }
+            return CTCPrefixScorer(logProbabilities: Array(logits[(u * T * V)..<((u * T + len) * V)]), frames: len,
+                                   classes: V, blank: LASModel.padID)
         }
     }
 

@@ -20,6 +20,8 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Labeled data: JSONL manifest or Kaldi data folder.", valueName: "DATA")) var data: String
     @Option(help: ArgumentHelp("Model file.", valueName: "FILE")) var model: String?
     @Option(help: "Beam width (1 is greedy search).") var beam = 8
+    @Option(help: "Weight of the CTC prefix score in joint CTC/attention decoding (models with a CTC head; 0: attention only).")
+    var ctcWeight: Float = 0.3
     @Option(help: "Threads.") var threads = 2
     @Option(help: ArgumentHelp("Write hypotheses as `id text` lines (Kaldi style) to FILE.", valueName: "FILE")) var output: String?
     @Option(help: ArgumentHelp("Write per-utterance JSON lines with the aligned reference and hypothesis to FILE.", valueName: "FILE"))
@@ -27,6 +29,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func validate() throws {
         guard beam >= 1 else { throw ValidationError("--beam must be at least 1") }
+        guard ctcWeight >= 0 && ctcWeight <= 1 else { throw ValidationError("--ctc-weight must be between 0 and 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -46,6 +49,7 @@ struct EvaluateCommand: ParsableCommand {
         let utterances = validation.kept
         var options = Transcriber.Options()
         options.beamSize = beam
+        options.ctcWeight = ctcWeight
         let transcriber = Transcriber(recognizer: recognizer, options: options)
         let start = Date()
         let results = transcriber.transcribe(files: utterances.map(\.audioPath), threads: threads)
