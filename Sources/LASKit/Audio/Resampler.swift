@@ -23,7 +23,10 @@ public enum Resampler {
 
     /// `samples` at `sourceRate` Hz converted to `targetRate` Hz. The output holds about
     /// `samples.count · targetRate / sourceRate` samples (libsamplerate decides the last one).
-    public static func resample(_ samples: [Float], from sourceRate: Int, to targetRate: Int) throws -> [Float] {
+    /// `converter` defaults to the best; augmentation copies (speed perturbation) may trade
+    /// passband fidelity for speed with `SRC_SINC_FASTEST`.
+    public static func resample(_ samples: [Float], from sourceRate: Int, to targetRate: Int,
+                                converter: Int32 = Resampler.converter) throws -> [Float] {
         guard sourceRate > 0, targetRate > 0 else {
             throw ResamplingError(message: "sample rates must be positive (\(sourceRate) Hz to \(targetRate) Hz)")
         }

@@ -158,7 +158,8 @@ public final class Trainer {
         events(.checkpoint(path: checkpointPath))
     }
 
-    /// Teacher-forced dev loss and greedy-decoding error rates, no augmentation.
+    /// Teacher-forced dev loss, and error rates of the decoding users get (beam search, joint
+    /// with CTC when the model has a CTC head), no augmentation.
     public func evaluateDev() throws -> (loss: Double, cer: Double, wer: Double) {
         let model = recognizer.model
         var rng = SplitMix64(seed: 0)
@@ -170,10 +171,15 @@ public final class Trainer {
             let r = try model.loss(batch, targets: indices.map { dev[$0].targets }, training: false, backward: false, rng: &rng)
             lossSum += r.loss * Double(indices.count)
             let memory = try model.attentionMemory(batch)
-            let hyps = GreedyDecoder.decode(speller: model.speller, memory: memory)
+            var options = Transcriber.Options()
+            options.beamSize = 4
+            let transcriber = Transcriber(recognizer: recognizer, options: options)
+            var search = BeamSearch(beamSize: options.beamSize)
+            search.ctcWeight = options.ctcWeight
+            let hyps = search.decode(speller: model.speller, memory: memory, ctc: transcriber.ctcScorers(memory)).nBest
             for (k, i) in indices.enumerated() {
                 let reference = recognizer.normalizer.normalize(dev[i].utterance.text)
-                let hypothesis = recognizer.vocabulary.decode(hyps[k].tokens)
+                let hypothesis = recognizer.vocabulary.decode(hyps[k].first?.tokens ?? [])
                 words += wordErrors(reference: reference, hypothesis: hypothesis)
                 chars += characterErrors(reference: reference, hypothesis: hypothesis)
             }
