@@ -86,8 +86,23 @@ public protocol Attention: ParameterContainer {
 
 /// The pieces every attention shares: keys, masked softmax and the context vector.
 enum AttentionMath {
-    static func keys(_ projection: Linear, encoder: [Float], rows: Int) -> [Float] {
-        projection.forward(encoder, rows: rows)
+    /// Keys V h_j for every frame, once per batch.
+    static func memory(_ keyProjection: Linear, encoder: [Float], utterances: Int, frames: Int, lengths: [Int]) -> AttentionMemory {
+        AttentionMemory(encoder: encoder, utterances: utterances, frames: frames, encoderSize: keyProjection.inputSize,
+                        lengths: lengths, keys: keyProjection.forward(encoder, rows: utterances * frames),
+                        keySize: keyProjection.outputSize)
+    }
+
+    /// Backward of the keys: dV += dKeysᵀ enc and dEnc += dKeys V.
+    static func keysBackward(_ keyProjection: Linear, memory: AttentionMemory) {
+        let rows = memory.utterances * memory.frames
+        memory.encoder.withUnsafeBufferPointer { ep in
+            memory.dKeys.withUnsafeBufferPointer { dk in
+                memory.dEncoder.withUnsafeMutableBufferPointer { de in
+                    keyProjection.backward(x: ep.baseAddress!, dy: dk.baseAddress!, rows: rows, dx: de.baseAddress!, dxBeta: 1)
+                }
+            }
+        }
     }
 
     /// α = softmax(e) over the first `length` entries of a row; zero beyond.

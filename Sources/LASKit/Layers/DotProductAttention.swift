@@ -22,9 +22,7 @@ public struct DotProductAttention: Attention {
     private var scale: Float { 1 / Float(attentionSize).squareRoot() }
 
     public func memory(encoder: [Float], utterances: Int, frames: Int, lengths: [Int]) -> AttentionMemory {
-        AttentionMemory(encoder: encoder, utterances: utterances, frames: frames, encoderSize: encoderSize,
-                        lengths: lengths, keys: AttentionMath.keys(keyProjection, encoder: encoder, rows: utterances * frames),
-                        keySize: attentionSize)
+        AttentionMath.memory(keyProjection, encoder: encoder, utterances: utterances, frames: frames, lengths: lengths)
     }
 
     public func forward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, rows R: Int,
@@ -76,13 +74,6 @@ public struct DotProductAttention: Attention {
     }
 
     public func finishBackward(memory: AttentionMemory) {
-        let rows = memory.utterances * memory.frames
-        memory.encoder.withUnsafeBufferPointer { ep in
-            memory.dKeys.withUnsafeBufferPointer { dk in
-                memory.dEncoder.withUnsafeMutableBufferPointer { de in
-                    keyProjection.backward(x: ep.baseAddress!, dy: dk.baseAddress!, rows: rows, dx: de.baseAddress!, dxBeta: 1)
-                }
-            }
-        }
+        AttentionMath.keysBackward(keyProjection, memory: memory)
     }
 }

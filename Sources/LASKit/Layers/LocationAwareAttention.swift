@@ -41,9 +41,7 @@ public struct LocationAwareAttention: Attention {
     }
 
     public func memory(encoder: [Float], utterances: Int, frames: Int, lengths: [Int]) -> AttentionMemory {
-        AttentionMemory(encoder: encoder, utterances: utterances, frames: frames, encoderSize: encoderSize,
-                        lengths: lengths, keys: AttentionMath.keys(keyProjection, encoder: encoder, rows: utterances * frames),
-                        keySize: attentionSize)
+        AttentionMath.memory(keyProjection, encoder: encoder, utterances: utterances, frames: frames, lengths: lengths)
     }
 
     public func forward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, rows R: Int,
@@ -152,13 +150,6 @@ public struct LocationAwareAttention: Attention {
     }
 
     public func finishBackward(memory: AttentionMemory) {
-        let rows = memory.utterances * memory.frames
-        memory.encoder.withUnsafeBufferPointer { ep in
-            memory.dKeys.withUnsafeBufferPointer { dk in
-                memory.dEncoder.withUnsafeMutableBufferPointer { de in
-                    keyProjection.backward(x: ep.baseAddress!, dy: dk.baseAddress!, rows: rows, dx: de.baseAddress!, dxBeta: 1)
-                }
-            }
-        }
+        AttentionMath.keysBackward(keyProjection, memory: memory)
     }
 }
