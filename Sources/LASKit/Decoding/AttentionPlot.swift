@@ -1,5 +1,6 @@
 /// An SVG picture of where the speller listened: one row per output character, one column
-/// per listener frame (time runs left to right), darker where the attention weight is larger.
+/// per listener frame (time runs left to right), darker where the attention weight is larger,
+/// relative to the row's peak so that spread-out weights stay visible.
 public enum AttentionPlot {
     public static func svg(characters: [String], weights: [[Float]], frameSeconds: Double, start: Double = 0,
                            title: String) -> String {
@@ -15,7 +16,7 @@ public enum AttentionPlot {
         for (i, row) in weights.enumerated() {
             let peak = max(row.max() ?? 1, 1e-6)
             for (j, w) in row.enumerated() where w > 0.01 * peak {
-                s += "<rect x=\"\(left + j * cell)\" y=\"\(top + i * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"#08306b\" fill-opacity=\"\(String(format: "%.3f", min(1, w)))\"/>\n"
+                s += "<rect x=\"\(left + j * cell)\" y=\"\(top + i * cell)\" width=\"\(cell)\" height=\"\(cell)\" fill=\"#08306b\" fill-opacity=\"\(String(format: "%.3f", min(1, w / peak)))\"/>\n"
             }
             let label = i < characters.count ? (characters[i] == " " ? "␣" : characters[i]) : ""
             s += "<text x=\"\(left - 4)\" y=\"\(top + i * cell + cell - 1)\" text-anchor=\"end\">\(escape(label))</text>\n"
