@@ -16,6 +16,7 @@ struct LAS: ParsableCommand {
             EvaluateCommand.self,
             FeaturesCommand.self,
             TrainCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
             WERCommand.self,
         ]

@@ -29,7 +29,7 @@ public final class Transcriber {
         public var beamSize = 8
         public var lengthNormalization: Float = 1
         /// Weight of the CTC prefix score in joint decoding (used when the model has a CTC head).
-        public var ctcWeight: Float = 0.3
+        public var ctcWeight: Float = 0.5
         /// Audio longer than this is split at low-energy points and decoded piece by piece.
         public var maxSegmentSeconds: Double = 20
         /// Utterances per listener batch.

@@ -67,7 +67,11 @@ public struct LSTM: ParameterContainer {
                 let g = gates + t * B * G
                 let hPrev = states + t * B * H, cPrev = cells + t * B * H
                 let hNext = states + (t + 1) * B * H, cNext = cells + (t + 1) * B * H
-                sgemm(transB: true, m: B, n: G, k: H, UnsafePointer(hPrev), whhp.baseAddress!, beta: 1, g)
+                if B == 1 {   // one sequence (transcription): a matrix–vector product
+                    sgemv(m: G, n: H, whhp.baseAddress!, UnsafePointer(hPrev), beta: 1, g)
+                } else {
+                    sgemm(transB: true, m: B, n: G, k: H, UnsafePointer(hPrev), whhp.baseAddress!, beta: 1, g)
+                }
                 for bi in 0..<B {
                     let row = g + bi * G, hp = hPrev + bi * H, cpv = cPrev + bi * H
                     let hn = hNext + bi * H, cn = cNext + bi * H, yo = y + (t * B + bi) * H

@@ -20,6 +20,14 @@ public func sgemm(transA: Bool = false, transB: Bool = false,
                 beta, c, Int32(ldc ?? n))
 }
 
+/// Row-major matrix–vector product y[m] = alpha · A[m×n] x + beta · y. For one row, sgemm
+/// would copy ("pack") all of A before multiplying; sgemv reads it once.
+@inline(__always)
+public func sgemv(m: Int, n: Int, alpha: Float = 1, _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+                  beta: Float = 0, _ y: UnsafeMutablePointer<Float>) {
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n), x, 1, beta, y, 1)
+}
+
 /// Number of threads OpenBLAS uses for matrix products.
 public enum BLASThreads {
     public static func set(_ n: Int) { openblas_set_num_threads(Int32(max(1, n))) }

@@ -26,7 +26,11 @@ public enum LabeledFeatures {
     /// Decodes each utterance's audio, optionally speed-perturbs it (Ko et al. 2015: resampling
     /// by factor f changes tempo and pitch together), and computes log-mel features.
     /// `progress` is called with the number done so far.
+    /// With `narrowband`, recordings above 8 kHz also get a copy band-limited to 4 kHz (resampled
+    /// through 8 kHz), so speech the model learns from wideband speakers carries over to
+    /// telephone-band and 8 kHz recordings, whose upper band is empty.
     public static func compute(_ utterances: [Utterance], featureConfig: FeatureConfig, speeds: [Float] = [],
+                               narrowband: Bool = false,
                                vocabulary: Vocabulary, normalizer: TextNormalizer, threads: Int = 2,
                                progress: ((Int) -> Void)? = nil) throws -> (examples: [LabeledExample], failures: [Failure]) {
         let n = utterances.count
@@ -43,7 +47,8 @@ public enum LabeledFeatures {
                 while i < n {
                     let u = utterances[i]
                     do {
-                        let samples = try AudioFile.read(u.audioPath, sampleRate: featureConfig.sampleRate)
+                        let audio = try AudioFile(u.audioPath, sampleRate: featureConfig.sampleRate)
+                        let samples = audio.samples
                         var variants = [banks[w].compute(samples)]
                         for f in speeds where f != 1 {
                             // Played f times faster: treat the samples as recorded at rate·f.
@@ -52,6 +57,11 @@ public enum LabeledFeatures {
                             let sped = try Resampler.resample(samples, from: Int((Float(featureConfig.sampleRate) * f).rounded()),
                                                               to: featureConfig.sampleRate, converter: Int32(SRC_SINC_FASTEST))
                             variants.append(banks[w].compute(sped))
+                        }
+                        if narrowband && audio.originalSampleRate > 8_000 && featureConfig.sampleRate > 8_000 {
+                            let fast = Int32(SRC_SINC_FASTEST)
+                            let low = try Resampler.resample(samples, from: featureConfig.sampleRate, to: 8_000, converter: fast)
+                            variants.append(banks[w].compute(try Resampler.resample(low, from: 8_000, to: featureConfig.sampleRate, converter: fast)))
                         }
                         guard variants[0].frames > 0 else { throw TrainingDataError.tooShort(path: u.audioPath) }
                         let targets = vocabulary.encodeSkippingUnknown(normalizer.normalize(u.text))

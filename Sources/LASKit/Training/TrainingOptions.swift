@@ -19,6 +19,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var specAugment: SpecAugment? = SpecAugment()
     /// Speed-perturbation factors besides 1 (e.g. [0.9, 1.1]); each epoch picks one variant per utterance.
     public var speeds: [Float] = [0.9, 1.1]
+    /// Add a copy of each wideband recording band-limited to 4 kHz as one more per-epoch variant.
+    public var narrowband = true
     /// Scheduled sampling probability (0: pure teacher forcing).
     public var samplingProbability: Float = 0
 
@@ -42,6 +44,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if c.contains(.specAugment) { specAugment = try c.decodeIfPresent(SpecAugment.self, forKey: .specAugment) }
         speeds = try c.decodeIfPresent([Float].self, forKey: .speeds) ?? speeds
         samplingProbability = try c.decodeIfPresent(Float.self, forKey: .samplingProbability) ?? samplingProbability
+        narrowband = try c.decodeIfPresent(Bool.self, forKey: .narrowband) ?? narrowband
     }
 
     /// Learning rate at optimizer step `step` (1-based) of `totalSteps`.

@@ -21,7 +21,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model file.", valueName: "FILE")) var model: String?
     @Option(help: "Beam width (1 is greedy search).") var beam = 8
     @Option(help: "Weight of the CTC prefix score in joint CTC/attention decoding (models with a CTC head; 0: attention only).")
-    var ctcWeight: Float = 0.3
+    var ctcWeight: Float = 0.5
     @Option(help: "Threads.") var threads = 2
     @Option(help: ArgumentHelp("Write hypotheses as `id text` lines (Kaldi style) to FILE.", valueName: "FILE")) var output: String?
     @Option(help: ArgumentHelp("Write per-utterance JSON lines with the aligned reference and hypothesis to FILE.", valueName: "FILE"))

@@ -120,10 +120,10 @@ struct TrainCommand: ParsableCommand {
         modelConfig.inputSize = featureConfig.numMelBins
         if let r = resumed { modelConfig = r.recognizer.model.config }
 
-        func featurize(_ set: [Utterance], name: String, speeds: [Float]) throws -> [LabeledExample] {
+        func featurize(_ set: [Utterance], name: String, speeds: [Float], narrowband: Bool) throws -> [LabeledExample] {
             let start = Date()
             let (examples, failures) = try LabeledFeatures.compute(
-                set, featureConfig: featureConfig, speeds: speeds, vocabulary: vocabulary, normalizer: normalizer,
+                set, featureConfig: featureConfig, speeds: speeds, narrowband: narrowband, vocabulary: vocabulary, normalizer: normalizer,
                 threads: options.threads) { done in console.progress("features \(name): \(done)/\(set.count)") }
             console.endProgress()
             for f in failures { Console.error("\(f)") }
@@ -136,8 +136,8 @@ struct TrainCommand: ParsableCommand {
                                 examples.count, seconds / 60, Date().timeIntervalSince(start)))
             return examples
         }
-        var trainExamples = try featurize(trainSet, name: "train", speeds: options.speeds)
-        var devExamples = try featurize(devSet, name: "dev", speeds: [])
+        var trainExamples = try featurize(trainSet, name: "train", speeds: options.speeds, narrowband: options.narrowband)
+        var devExamples = try featurize(devSet, name: "dev", speeds: [], narrowband: false)
         guard !trainExamples.isEmpty else { throw CommandError("\(train): no usable training utterances") }
         guard !devExamples.isEmpty else { throw CommandError("\(dev): no usable dev utterances") }
         let cmvn = try resumed?.recognizer.cmvn ?? LabeledFeatures.statistics(trainExamples, bins: featureConfig.numMelBins)

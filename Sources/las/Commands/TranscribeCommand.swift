@@ -25,7 +25,7 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model file (a best.safetensors from las train).", valueName: "FILE")) var model: String?
     @Option(help: "Beam width (1 is greedy search).") var beam = 8
     @Option(help: "Weight of the CTC prefix score in joint CTC/attention decoding (models with a CTC head; 0: attention only).")
-    var ctcWeight: Float = 0.3
+    var ctcWeight: Float = 0.5
     @Option(help: "Output: text or json (one JSON object per line).") var format: OutputFormat = .text
     @Option(help: "Threads for reading audio and for matrix products.") var threads = 2
     @Option(help: ArgumentHelp("Write an SVG of the attention weights for each file into DIR.", valueName: "DIR"))
