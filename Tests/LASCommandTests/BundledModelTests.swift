@@ -26,11 +26,12 @@ final class BundledModelTests: XCTestCase {
             got[name] = parts.count > 1 ? String(parts[1]) : ""
         }
         XCTAssertEqual(Set(got.keys), Set(expected.keys), r.stdout)
-        // These five speakers were held out of training. On the 105 held-out AN4 utterances the
-        // model makes 15.7% word errors; on these 14 words it must stay under 25% (measured: 2 errors).
+        // These five speakers were held out of training. On the 591 words of the held-out AN4
+        // utterances the model makes 16.1% word errors; 14 words spread that by about ±1.4 errors
+        // (binomial), so the bound is two of those above it: under 30% (measured: 3 errors).
         var errors = ErrorCounts()
         for (name, text) in expected { errors += wordErrors(reference: text, hypothesis: got[name] ?? "") }
         XCTAssertEqual(errors.referenceLength, 14)
-        XCTAssertLessThan(errors.rate, 0.25, "\(errors.kaldiSummary(label: "WER")):\n\(r.stdout)")
+        XCTAssertLessThan(errors.rate, 0.30, "\(errors.kaldiSummary(label: "WER")):\n\(r.stdout)")
     }
 }

@@ -162,7 +162,11 @@ struct TrainCommand: ParsableCommand {
             console.line("interrupted: checkpoint saved to \(trainer.checkpointPath); continue with --resume")
             throw ExitCode(130)
         }
-        console.line("done: best model \(trainer.bestPath)")
+        if FileManager.default.fileExists(atPath: trainer.bestPath) {
+            console.line("done: best model \(trainer.bestPath)")
+        } else {
+            console.line("done: no epoch completed, so no dev-selected model yet; latest checkpoint \(trainer.checkpointPath)")
+        }
     }
 
     func loadData(_ path: String, strict: Bool, console: Console) throws -> [Utterance] {
