@@ -193,6 +193,8 @@ public struct Speller: ParameterContainer {
         dQuery.withUnsafeMutableBufferPointer { dq in
         dProjectedQuery.withUnsafeMutableBufferPointer { dpq in
         dLocationFeatures.withUnsafeMutableBufferPointer { dlf in
+            // dL/dα_i arrives in `carry`; the step writes dL/dα_{i-1} into `next`; then they trade places.
+            var carry = dwts.baseAddress!, next = dprev.baseAddress!
             for i in stride(from: L - 1, through: 0, by: -1) {
                 let dfi = df.baseAddress! + i * B * F
                 for b in 0..<B {
@@ -201,7 +203,7 @@ public struct Speller: ParameterContainer {
                     d.update(from: dfi + b * F + H, count: E)
                     Kernels.add(dcarry.baseAddress! + b * E, into: d, count: E)
                 }
-                dprev.update(repeating: 0)
+                next.update(repeating: 0, count: B * T)
                 let buffers = AttentionStepBuffers(
                     projectedQuery: pq.baseAddress! + i * B * A,
                     locationFeatures: (lf.baseAddress ?? pq.baseAddress!) + i * B * T * C,
@@ -211,9 +213,9 @@ public struct Speller: ParameterContainer {
                 let s = sp.baseAddress! + (i + 1) * B * H
                 attention.backward(query: s, previous: wp.baseAddress! + i * B * T, rows: B, memory: memory,
                                    buffers: buffers, weights: wp.baseAddress! + (i + 1) * B * T,
-                                   dContext: dctx.baseAddress!, dWeights: dwts.baseAddress!,
-                                   dPrevious: dprev.baseAddress!, dQuery: dq.baseAddress!)
-                swap(&dwts, &dprev)
+                                   dContext: dctx.baseAddress!, dWeights: carry,
+                                   dPrevious: next, dQuery: dq.baseAddress!)
+                swap(&carry, &next)
                 let g = gp.baseAddress! + i * B * G, dgi = dg.baseAddress! + i * B * G
                 for b in 0..<B {
                     let dhr = dhp.baseAddress! + b * H
