@@ -194,7 +194,11 @@ final class FeaturesCommandTests: XCTestCase {
         XCTAssertEqual(json?["files"] as? Int, 2)
         XCTAssertEqual(json?["threads"] as? Int, 1)
         XCTAssertEqual(json?["audio_seconds"] as? Double ?? 0, 1.8 + 0.66, accuracy: 0.02)
-        XCTAssertGreaterThan(json?["audio_seconds_per_second"] as? Double ?? 0, 100)
-        XCTAssertGreaterThanOrEqual(json?["seconds"] as? Double ?? 0, 0.2)
+        // The figure is what it claims to be (speed targets live in tools/bench_features.py, not in tests).
+        let seconds = json?["seconds"] as? Double ?? 0, repetitions = json?["repetitions"] as? Int ?? 0
+        XCTAssertGreaterThanOrEqual(seconds, 0.2)
+        XCTAssertGreaterThan(repetitions, 0)
+        let expected = (json?["audio_seconds"] as? Double ?? 0) * Double(repetitions) / seconds
+        XCTAssertEqual(json?["audio_seconds_per_second"] as? Double ?? 0, expected, accuracy: 0.01 * expected)
     }
 }
