@@ -13,36 +13,14 @@ Standard library only. A transcription line that does not parse or an unreadable
 on stderr and left out; the exit status is then 1 (the manifests are still written).
 """
 import argparse
-import json
 import os
 import re
 import sys
-import wave
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from speaker_split import HEADER_ERRORS, REPO, wav_duration, write_splits
+
 DEV_SPEAKERS = {"fjam", "mdxs", "mfaa", "mmaf", "mmap", "mmkw", "mscg2", "msjr"}
 LINE = re.compile(r"<s>\s*(.*?)\s*</s>\s*\((\S+)\)")
-
-
-def wav_duration(path):
-    with wave.open(path, "rb") as w:
-        return w.getnframes() / w.getframerate()
-
-
-def write_jsonl(path, rows):
-    """Atomically: a temporary file in the same folder, then rename."""
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def summary(name, rows):
-    speakers = {r["speaker"] for r in rows}
-    hours = sum(r["duration"] for r in rows) / 3600
-    return f"{name}: {len(rows)} utterances, {len(speakers)} speakers, {hours:.3f} hours"
 
 
 def main():
@@ -78,30 +56,13 @@ def main():
         audio = os.path.join(root, "wav", "an4_clstk", speaker, uid + ".wav")
         try:
             duration = wav_duration(audio)
-        except (OSError, EOFError, wave.Error) as e:
+        except HEADER_ERRORS as e:
             print(f"prepare_an4: {audio}: cannot read WAV header ({e})", file=sys.stderr)
             failures += 1
             continue
         rows.append({"audio_filepath": audio, "text": text, "duration": duration, "id": uid, "speaker": speaker})
 
-    missing = DEV_SPEAKERS - {r["speaker"] for r in rows}
-    if missing:
-        sys.exit(f"prepare_an4: {transcription}: dev speakers not found: {' '.join(sorted(missing))}")
-    splits = {
-        "train": [r for r in rows if r["speaker"] not in DEV_SPEAKERS],
-        "dev": [r for r in rows if r["speaker"] in DEV_SPEAKERS],
-        "all": rows,
-    }
-    os.makedirs(args.output, exist_ok=True)
-    for name, split in splits.items():
-        path = os.path.join(args.output, name + ".jsonl")
-        write_jsonl(path, split)
-        print(f"{summary(name, split)} -> {path}")
-    print("dev speakers:", " ".join(sorted(DEV_SPEAKERS)))
-    if failures:
-        print(f"prepare_an4: {failures} utterance(s) left out", file=sys.stderr)
-        sys.exit(1)
-
+    write_splits(rows, DEV_SPEAKERS, args.output, "prepare_an4", transcription, failures, "utterance(s)")
 
 if __name__ == "__main__":
     main()

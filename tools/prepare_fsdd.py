@@ -13,37 +13,15 @@ header cannot be read is reported on stderr and left out; the exit status is the
 manifests are still written).
 """
 import argparse
-import json
 import os
 import re
 import sys
-import wave
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from speaker_split import HEADER_ERRORS, REPO, wav_duration, write_splits
+
 DEV_SPEAKERS = {"lucas"}
 WORDS = ["ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE"]
 NAME = re.compile(r"([0-9])_([A-Za-z0-9]+)_([0-9]+)\.wav")
-
-
-def wav_duration(path):
-    with wave.open(path, "rb") as w:
-        return w.getnframes() / w.getframerate()
-
-
-def write_jsonl(path, rows):
-    """Atomically: a temporary file in the same folder, then rename."""
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in rows)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-
-
-def summary(name, rows):
-    speakers = {r["speaker"] for r in rows}
-    hours = sum(r["duration"] for r in rows) / 3600
-    return f"{name}: {len(rows)} utterances, {len(speakers)} speakers, {hours:.3f} hours"
 
 
 def main():
@@ -74,31 +52,14 @@ def main():
         audio = os.path.join(recordings, name)
         try:
             duration = wav_duration(audio)
-        except (OSError, EOFError, wave.Error) as e:
+        except HEADER_ERRORS as e:
             print(f"prepare_fsdd: {audio}: cannot read WAV header ({e})", file=sys.stderr)
             failures += 1
             continue
         rows.append({"audio_filepath": audio, "text": WORDS[digit], "duration": duration,
                      "id": name[:-len(".wav")], "speaker": speaker})
 
-    missing = DEV_SPEAKERS - {r["speaker"] for r in rows}
-    if missing:
-        sys.exit(f"prepare_fsdd: {recordings}: dev speakers not found: {' '.join(sorted(missing))}")
-    splits = {
-        "train": [r for r in rows if r["speaker"] not in DEV_SPEAKERS],
-        "dev": [r for r in rows if r["speaker"] in DEV_SPEAKERS],
-        "all": rows,
-    }
-    os.makedirs(args.output, exist_ok=True)
-    for name, split in splits.items():
-        path = os.path.join(args.output, name + ".jsonl")
-        write_jsonl(path, split)
-        print(f"{summary(name, split)} -> {path}")
-    print("dev speakers:", " ".join(sorted(DEV_SPEAKERS)))
-    if failures:
-        print(f"prepare_fsdd: {failures} file(s) left out", file=sys.stderr)
-        sys.exit(1)
-
+    write_splits(rows, DEV_SPEAKERS, args.output, "prepare_fsdd", recordings, failures, "file(s)")
 
 if __name__ == "__main__":
     main()
