@@ -116,6 +116,13 @@ enum AttentionMath {
         for j in length..<frames { a[j] = 0 }
     }
 
+    /// The tail every kind shares: α = masked softmax of the energies, then c = Σ_j α_j enc_j.
+    static func attend(energies e: UnsafePointer<Float>, length: Int, frames: Int, encoder: UnsafePointer<Float>,
+                       encoderSize E: Int, weights a: UnsafeMutablePointer<Float>, context c: UnsafeMutablePointer<Float>) {
+        maskedSoftmax(e, length: length, frames: frames, into: a)
+        context(weights: a, encoder: encoder, length: length, encoderSize: E, into: c)
+    }
+
     /// c_r = Σ_j α_rj enc_{u,j}: a [1, T]×[T, E] product.
     static func context(weights a: UnsafePointer<Float>, encoder: UnsafePointer<Float>, length: Int,
                         encoderSize E: Int, into c: UnsafeMutablePointer<Float>) {

@@ -39,9 +39,8 @@ public struct DotProductAttention: Attention {
                 let e = buffers.energies + r * T
                 sgemm(transB: true, m: 1, n: len, k: A, alpha: scale, buffers.projectedQuery + r * A,
                       kp.baseAddress! + u * T * A, e)
-                AttentionMath.maskedSoftmax(e, length: len, frames: T, into: weights + r * T)
-                AttentionMath.context(weights: weights + r * T, encoder: ep.baseAddress! + u * T * E,
-                                      length: len, encoderSize: E, into: context + r * E)
+                AttentionMath.attend(energies: e, length: len, frames: T, encoder: ep.baseAddress! + u * T * E,
+                                     encoderSize: E, weights: weights + r * T, context: context + r * E)
             }
         }}
     }

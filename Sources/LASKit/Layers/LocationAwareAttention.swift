@@ -80,9 +80,9 @@ public struct LocationAwareAttention: Attention {
                     for a in 0..<A { z[a] = Kernels.tanh(z[a] + ws[a] + key[a]) }
                     buffers.energies[r * T + j] = Kernels.dot(z, wp.baseAddress!, count: A)
                 }
-                AttentionMath.maskedSoftmax(buffers.energies + r * T, length: len, frames: T, into: weights + r * T)
-                AttentionMath.context(weights: weights + r * T, encoder: ep.baseAddress! + u * T * E,
-                                      length: len, encoderSize: E, into: context + r * E)
+                AttentionMath.attend(energies: buffers.energies + r * T, length: len, frames: T,
+                                     encoder: ep.baseAddress! + u * T * E, encoderSize: E,
+                                     weights: weights + r * T, context: context + r * E)
             }
         }}}
     }

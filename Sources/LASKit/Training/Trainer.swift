@@ -166,16 +166,16 @@ public final class Trainer {
         var lossSum = 0.0
         var words = ErrorCounts(), chars = ErrorCounts()
         let devBatches = LengthBatches(frames: dev.map(\.frames), batchSize: 32).batches
+        var options = Transcriber.Options()
+        options.beamSize = 4
+        let transcriber = Transcriber(recognizer: recognizer, options: options)
+        var search = BeamSearch(beamSize: options.beamSize)
+        search.ctcWeight = options.ctcWeight
         for indices in devBatches {
             let batch = FeatureBatch(indices.map { (dev[$0].variants[0].values, dev[$0].frames) }, width: model.config.inputSize)
             let r = try model.loss(batch, targets: indices.map { dev[$0].targets }, training: false, backward: false, rng: &rng)
             lossSum += r.loss * Double(indices.count)
             let memory = try model.attentionMemory(batch)
-            var options = Transcriber.Options()
-            options.beamSize = 4
-            let transcriber = Transcriber(recognizer: recognizer, options: options)
-            var search = BeamSearch(beamSize: options.beamSize)
-            search.ctcWeight = options.ctcWeight
             let hyps = search.decode(speller: model.speller, memory: memory, ctc: transcriber.ctcScorers(memory)).nBest
             for (k, i) in indices.enumerated() {
                 let reference = recognizer.normalizer.normalize(dev[i].utterance.text)
