@@ -72,7 +72,7 @@ public struct BeamSearch {
             steps += 1
             var sources: [Int] = [], nextTokens: [Int32] = []
             var nextLive = [[(row: Int, hyp: Hypothesis)]](repeating: [], count: U)
-            decoder.logProbabilities.withUnsafeBufferPointer { lp in
+            do { let lp = decoder.logProbabilities
                 for u in 0..<U where !live[u].isEmpty {
                     let slots = beamSize - ended[u].count
                     candidates.removeAll(keepingCapacity: true)

@@ -24,7 +24,7 @@ public enum GreedyDecoder {
         let limit = maxLength ?? (2 * memory.lengths.max()! + 10)
         for _ in 0..<limit {
             decoder.step(tokens)
-            decoder.logProbabilities.withUnsafeBufferPointer { lp in
+            do { let lp = decoder.logProbabilities
                 for u in 0..<U where !done[u] {
                     let row = lp.baseAddress! + u * V
                     var best = 1

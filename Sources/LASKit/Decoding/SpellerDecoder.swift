@@ -1,119 +1,191 @@
+import Dispatch
+
 /// The speller run one step at a time for search: R live rows (hypotheses), each attending
 /// over one utterance of a shared `AttentionMemory`. All rows advance together in one batched
-/// step (one matrix product per layer, not one per hypothesis); every buffer is allocated
-/// for the largest R up front, so a step allocates nothing.
+/// step (one matrix product per layer, not one per hypothesis). Rows are independent, so a step
+/// splits them between `threads` workers. Every buffer is allocated for the largest R up front,
+/// so a step allocates nothing.
+///
+/// The cell's input projection W_ih [emb(y); c] + b is split by linearity (exact up to rounding):
+/// the embedding part is a table over the vocabulary, and since c_{i-1} = Σ_j α_{i-1,j} h_j,
+/// the context part is α_{i-1} · (H W_ctxᵀ), with H W_ctxᵀ computed once per utterance. A step
+/// then multiplies by the T encoder frames (75 for 3 s) instead of E = 512 context features.
 public final class SpellerDecoder {
     public let speller: Speller
     public let memory: AttentionMemory
     public let capacity: Int
+    /// Workers a step splits its rows between.
+    public let threads: Int
     public private(set) var rows: Int
     /// Which utterance of the memory each row attends over.
     public private(set) var rowUtterance: [Int]
-    /// Attention weights α of the last step, [rows, T].
-    public private(set) var weights: [Float]
-    /// Log-probabilities of the last step, [rows, V].
-    public private(set) var logProbabilities: [Float]
 
-    private var h: [Float], c: [Float], context: [Float]
-    private var scratchH: [Float], scratchC: [Float], scratchContext: [Float], scratchWeights: [Float]
-    private var cellInput: [Float], gates: [Float], features: [Float]
-    private var projectedQuery: [Float], locationFeatures: [Float], hidden: [Float], energies: [Float]
+    /// W_ih [emb(v); 0] + b for every token v, [V, 4H].
+    private let tokenGates: [Float]
+    /// W_ih [0; h_j] for every encoder frame, [U, T, 4H].
+    private let frameGates: [Float]
+    /// Whether a context has been computed yet (the first step's c_0 is zero).
+    private var attended = false
+
+    /// Owned state and scratch, `capacity` rows each; the `next*` buffers receive a step's results.
+    private let h, c, alpha: UnsafeMutableBufferPointer<Float>
+    private let nextH, nextC, nextContext, nextAlpha: UnsafeMutableBufferPointer<Float>
+    private let gates, features, logProbs: UnsafeMutableBufferPointer<Float>
+    private let projectedQuery, locationFeatures, hidden, energies: UnsafeMutableBufferPointer<Float>
+    private let utteranceOfRow: UnsafeMutableBufferPointer<Int>
+
+    /// Log-probabilities of the last step, [rows, V]; valid until the next step or reorder.
+    public var logProbabilities: UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(rebasing: logProbs[0..<(rows * speller.vocabularySize)])
+    }
+    /// Attention weights α of the last step, [rows, T] (zero on padding).
+    public var weights: UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(rebasing: alpha[0..<(rows * memory.frames)])
+    }
 
     /// Starts one row per entry of `rowUtterance`, with at most `capacity` rows at any time.
-    public init(speller: Speller, memory: AttentionMemory, rowUtterance: [Int], capacity: Int? = nil) {
-        self.speller = speller; self.memory = memory
+    public init(speller: Speller, memory: AttentionMemory, rowUtterance: [Int], capacity: Int? = nil, threads: Int = 2) {
+        self.speller = speller; self.memory = memory; self.threads = max(1, threads)
         let R = max(capacity ?? rowUtterance.count, rowUtterance.count)
         self.capacity = R
         rows = rowUtterance.count
-        self.rowUtterance = rowUtterance + [Int](repeating: 0, count: R - rowUtterance.count)
+        self.rowUtterance = rowUtterance
         let T = memory.frames, H = speller.hiddenSize, E = speller.encoderSize, V = speller.vocabularySize
         let A = speller.attention.attentionSize, C = speller.attention.featureChannels
-        h = [Float](repeating: 0, count: R * H); c = h; scratchH = h; scratchC = h
-        context = [Float](repeating: 0, count: R * E); scratchContext = context
-        weights = [Float](repeating: 0, count: R * T); scratchWeights = weights
-        logProbabilities = [Float](repeating: 0, count: R * V)
-        cellInput = [Float](repeating: 0, count: R * (speller.embeddingSize + E))
-        gates = [Float](repeating: 0, count: R * 4 * H)
-        features = [Float](repeating: 0, count: R * (H + E))
-        projectedQuery = [Float](repeating: 0, count: R * A)
-        locationFeatures = [Float](repeating: 0, count: max(1, R * T * C))
-        hidden = [Float](repeating: 0, count: speller.attention.usesHidden ? R * T * A : 1)
-        energies = [Float](repeating: 0, count: R * T)
-        let lengths = rowUtterance.map { memory.lengths[$0] }
-        weights.withUnsafeMutableBufferPointer { Speller.initialWeights(lengths: lengths, frames: T, into: $0.baseAddress!) }
+        let Emb = speller.embeddingSize, X = Emb + E, G = 4 * H, U = memory.utterances
+        var tokenGates = [Float](repeating: 0, count: V * G)
+        var frameGates = [Float](repeating: 0, count: U * T * G)
+        speller.cellInput.weight.value.withUnsafeBufferPointer { w in
+            speller.embedding.table.value.withUnsafeBufferPointer { table in
+                tokenGates.withUnsafeMutableBufferPointer { tg in
+                    sgemm(transB: true, m: V, n: G, k: Emb, table.baseAddress!, w.baseAddress!, ldb: X, tg.baseAddress!)
+                    if let bias = speller.cellInput.bias {
+                        bias.value.withUnsafeBufferPointer { Kernels.addRowVector(tg.baseAddress!, rows: V, cols: G, $0.baseAddress!) }
+                    }
+                }
+            }
+            memory.encoder.withUnsafeBufferPointer { enc in
+                frameGates.withUnsafeMutableBufferPointer { fg in
+                    sgemm(transB: true, m: U * T, n: G, k: E, enc.baseAddress!, w.baseAddress! + Emb, ldb: X, fg.baseAddress!)
+                }
+            }
+        }
+        self.tokenGates = tokenGates; self.frameGates = frameGates
+        func buffer(_ n: Int) -> UnsafeMutableBufferPointer<Float> {
+            let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, n))
+            b.initialize(repeating: 0)
+            return b
+        }
+        h = buffer(R * H); c = buffer(R * H); nextH = buffer(R * H); nextC = buffer(R * H)
+        nextContext = buffer(R * E)
+        alpha = buffer(R * T); nextAlpha = buffer(R * T)
+        gates = buffer(R * G); features = buffer(R * (H + E)); logProbs = buffer(R * V)
+        projectedQuery = buffer(R * A); locationFeatures = buffer(R * T * C)
+        hidden = buffer(speller.attention.usesHidden ? R * T * A : 1); energies = buffer(R * T)
+        utteranceOfRow = .allocate(capacity: R)
+        utteranceOfRow.initialize(repeating: 0)
+        for (r, u) in rowUtterance.enumerated() { utteranceOfRow[r] = u }
+        Speller.initialWeights(lengths: rowUtterance.map { memory.lengths[$0] }, frames: T, into: alpha.baseAddress!)
+    }
+
+    deinit {
+        for b in [h, c, alpha, nextH, nextC, nextContext, nextAlpha, gates, features, logProbs,
+                  projectedQuery, locationFeatures, hidden, energies] { b.deallocate() }
+        utteranceOfRow.deallocate()
     }
 
     /// Feeds tokens[r] to row r and computes log p(· | history) for every row.
     public func step(_ tokens: [Int32]) {
         precondition(tokens.count == rows)
-        let R = rows, T = memory.frames, H = speller.hiddenSize, E = speller.encoderSize, V = speller.vocabularySize
-        let Emb = speller.embeddingSize, X = Emb + E, G = 4 * H, F = H + E
-        speller.embedding.table.value.withUnsafeBufferPointer { table in
-        cellInput.withUnsafeMutableBufferPointer { xp in
-        gates.withUnsafeMutableBufferPointer { gp in
-        h.withUnsafeMutableBufferPointer { hp in
-        c.withUnsafeMutableBufferPointer { cp in
-        scratchH.withUnsafeMutableBufferPointer { hn in
-        scratchC.withUnsafeMutableBufferPointer { cn in
-        context.withUnsafeMutableBufferPointer { ctx in
-        weights.withUnsafeMutableBufferPointer { wp in
-        scratchWeights.withUnsafeMutableBufferPointer { wn in
-        features.withUnsafeMutableBufferPointer { fp in
-        logProbabilities.withUnsafeMutableBufferPointer { lp in
-        projectedQuery.withUnsafeMutableBufferPointer { pq in
-        locationFeatures.withUnsafeMutableBufferPointer { lf in
-        hidden.withUnsafeMutableBufferPointer { hd in
-        energies.withUnsafeMutableBufferPointer { en in
-        rowUtterance.withUnsafeBufferPointer { ru in
+        let R = rows, T = memory.frames, H = speller.hiddenSize
+        let workers = min(threads, max(1, R / 2))   // below two rows each, the hand-off costs more than it saves
+        func split(_ body: (Int) -> Void) {
+            if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+        }
+        let G = 4 * H
+        tokens.withUnsafeBufferPointer { tp in
+            let tp = tp
+            // Gate pre-activations by columns, so each worker streams only its share of the weights;
+            // then everything after the cell by rows.
+            split { w in cellProducts(columns: (w * G / workers)..<((w + 1) * G / workers), tokens: tp) }
+            split { w in advance(rows: (w * R / workers)..<((w + 1) * R / workers)) }
+        }
+        h.baseAddress!.update(from: nextH.baseAddress!, count: R * H)
+        c.baseAddress!.update(from: nextC.baseAddress!, count: R * H)
+        alpha.baseAddress!.update(from: nextAlpha.baseAddress!, count: R * T)
+        attended = true
+    }
+
+    /// Gate pre-activations W_ih [emb(y); c_{i-1}] + b + W_hh h_{i-1} of every row, for a range of gate columns.
+    private func cellProducts(columns: Range<Int>, tokens: UnsafeBufferPointer<Int32>) {
+        let R = rows, T = memory.frames, H = speller.hiddenSize, G = 4 * H
+        let n0 = columns.lowerBound, n = columns.count
+        tokenGates.withUnsafeBufferPointer { tg in
             for r in 0..<R {
-                let x = xp.baseAddress! + r * X
-                x.update(from: table.baseAddress! + Int(tokens[r]) * Emb, count: Emb)
-                (x + Emb).update(from: ctx.baseAddress! + r * E, count: E)
+                (gates.baseAddress! + r * G + n0).update(from: tg.baseAddress! + Int(tokens[r]) * G + n0, count: n)
             }
-            speller.cellInput.forward(xp.baseAddress!, rows: R, into: gp.baseAddress!)
-            speller.cellRecurrent.forward(hp.baseAddress!, rows: R, into: gp.baseAddress!, beta: 1)
-            for r in 0..<R {
-                LSTMGates.forward(gp.baseAddress! + r * G, cPrev: cp.baseAddress! + r * H,
-                                  cNext: cn.baseAddress! + r * H, hNext: hn.baseAddress! + r * H, hidden: H)
+        }
+        if attended {
+            // Rows of one utterance are consecutive in a beam: one product per run of them.
+            frameGates.withUnsafeBufferPointer { fg in
+                var start = 0
+                while start < R {
+                    let u = utteranceOfRow[start]
+                    var end = start + 1
+                    while end < R && utteranceOfRow[end] == u { end += 1 }
+                    sgemm(m: end - start, n: n, k: memory.lengths[u], alpha.baseAddress! + start * T, lda: T,
+                          fg.baseAddress! + u * T * G + n0, ldb: G, beta: 1, gates.baseAddress! + start * G + n0, ldc: G)
+                    start = end
+                }
             }
-            let buffers = AttentionStepBuffers(projectedQuery: pq.baseAddress!, locationFeatures: lf.baseAddress!,
-                                               hidden: hd.baseAddress!, energies: en.baseAddress!,
-                                               dProjectedQuery: pq.baseAddress!, dLocationFeatures: lf.baseAddress!)
-            speller.attention.forward(query: hn.baseAddress!, previous: wp.baseAddress!, rows: R,
-                                      rowUtterance: ru.baseAddress!, memory: memory, buffers: buffers,
-                                      weights: wn.baseAddress!, context: ctx.baseAddress!)
-            for r in 0..<R {
-                (fp.baseAddress! + r * F).update(from: hn.baseAddress! + r * H, count: H)
-                (fp.baseAddress! + r * F + H).update(from: ctx.baseAddress! + r * E, count: E)
-            }
-            speller.output.forward(fp.baseAddress!, rows: R, into: lp.baseAddress!)
-            for r in 0..<R { LogSoftmax.inPlace(lp.baseAddress! + r * V, count: V) }
-            hp.baseAddress!.update(from: hn.baseAddress!, count: R * H)
-            cp.baseAddress!.update(from: cn.baseAddress!, count: R * H)
-            wp.baseAddress!.update(from: wn.baseAddress!, count: R * T)
-        }}}}}}}}}}}}}}}}}
+        }
+        speller.cellRecurrent.weight.value.withUnsafeBufferPointer { w in
+            sgemm(transB: true, m: R, n: n, k: H, h.baseAddress!, w.baseAddress! + n0 * H, beta: 1,
+                  gates.baseAddress! + n0, ldc: G)
+        }
+    }
+
+    /// The rest of a decoder step for a contiguous range of rows: LSTM cell, attention, output distribution.
+    private func advance(rows range: Range<Int>) {
+        let r0 = range.lowerBound, n = range.count
+        let T = memory.frames, H = speller.hiddenSize, E = speller.encoderSize, V = speller.vocabularySize
+        let A = speller.attention.attentionSize, C = speller.attention.featureChannels
+        let G = 4 * H, F = H + E
+        for r in r0..<range.upperBound {
+            LSTMGates.forward(gates.baseAddress! + r * G, cPrev: c.baseAddress! + r * H,
+                              cNext: nextC.baseAddress! + r * H, hNext: nextH.baseAddress! + r * H, hidden: H)
+        }
+        let buffers = AttentionStepBuffers(
+            projectedQuery: projectedQuery.baseAddress! + r0 * A, locationFeatures: locationFeatures.baseAddress! + r0 * T * C,
+            hidden: hidden.baseAddress! + (speller.attention.usesHidden ? r0 * T * A : 0), energies: energies.baseAddress! + r0 * T,
+            dProjectedQuery: projectedQuery.baseAddress! + r0 * A, dLocationFeatures: locationFeatures.baseAddress! + r0 * T * C)
+        speller.attention.forward(query: nextH.baseAddress! + r0 * H, previous: alpha.baseAddress! + r0 * T, rows: n,
+                                  rowUtterance: UnsafePointer(utteranceOfRow.baseAddress! + r0), memory: memory, buffers: buffers,
+                                  weights: nextAlpha.baseAddress! + r0 * T, context: nextContext.baseAddress! + r0 * E)
+        for r in r0..<range.upperBound {
+            (features.baseAddress! + r * F).update(from: nextH.baseAddress! + r * H, count: H)
+            (features.baseAddress! + r * F + H).update(from: nextContext.baseAddress! + r * E, count: E)
+        }
+        speller.output.forward(features.baseAddress! + r0 * F, rows: n, into: logProbs.baseAddress! + r0 * V)
+        for r in r0..<range.upperBound { LogSoftmax.inPlace(logProbs.baseAddress! + r * V, count: V) }
     }
 
     /// Keeps rows `sources` (in that order; a row may be repeated), e.g. after a beam step.
     public func reorder(_ sources: [Int]) {
         precondition(sources.count <= capacity)
-        let T = memory.frames, H = speller.hiddenSize, E = speller.encoderSize
-        func gather(_ a: inout [Float], _ scratch: inout [Float], width: Int) {
-            a.withUnsafeBufferPointer { src in
-                scratch.withUnsafeMutableBufferPointer { dst in
-                    for (r, s) in sources.enumerated() {
-                        (dst.baseAddress! + r * width).update(from: src.baseAddress! + s * width, count: width)
-                    }
-                }
+        let T = memory.frames, H = speller.hiddenSize
+        // Gather into the next-step buffers, then copy back: a row may be both source and target.
+        func gather(_ a: UnsafeMutableBufferPointer<Float>, via scratch: UnsafeMutableBufferPointer<Float>, width: Int) {
+            for (r, s) in sources.enumerated() {
+                (scratch.baseAddress! + r * width).update(from: a.baseAddress! + s * width, count: width)
             }
-            swap(&a, &scratch)
+            a.baseAddress!.update(from: scratch.baseAddress!, count: sources.count * width)
         }
-        gather(&h, &scratchH, width: H)
-        gather(&c, &scratchC, width: H)
-        gather(&context, &scratchContext, width: E)
-        gather(&weights, &scratchWeights, width: T)
-        let utterances = sources.map { rowUtterance[$0] }
-        for (r, u) in utterances.enumerated() { rowUtterance[r] = u }
+        gather(h, via: nextH, width: H)
+        gather(c, via: nextC, width: H)
+        gather(alpha, via: nextAlpha, width: T)
+        rowUtterance = sources.map { rowUtterance[$0] }
+        for (r, u) in rowUtterance.enumerated() { utteranceOfRow[r] = u }
         rows = sources.count
     }
 }

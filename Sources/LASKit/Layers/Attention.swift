@@ -116,17 +116,24 @@ enum AttentionMath {
         for j in length..<frames { a[j] = 0 }
     }
 
-    /// The tail every kind shares: α = masked softmax of the energies, then c = Σ_j α_j enc_j.
-    static func attend(energies e: UnsafePointer<Float>, length: Int, frames: Int, encoder: UnsafePointer<Float>,
-                       encoderSize E: Int, weights a: UnsafeMutablePointer<Float>, context c: UnsafeMutablePointer<Float>) {
-        maskedSoftmax(e, length: length, frames: frames, into: a)
-        context(weights: a, encoder: encoder, length: length, encoderSize: E, into: c)
-    }
-
-    /// c_r = Σ_j α_rj enc_{u,j}: a [1, T]×[T, E] product.
-    static func context(weights a: UnsafePointer<Float>, encoder: UnsafePointer<Float>, length: Int,
-                        encoderSize E: Int, into c: UnsafeMutablePointer<Float>) {
-        sgemm(m: 1, n: E, k: length, a, encoder, c)
+    /// The tail every kind shares: α_r = masked softmax of row r's energies, then c_r = Σ_j α_rj enc_{u,j}
+    /// with one [rows, T]×[T, E] product per run of consecutive rows over the same utterance u
+    /// (a beam's hypotheses), instead of one pass over enc_u per row.
+    static func attend(energies e: UnsafePointer<Float>, rows R: Int, rowUtterance: UnsafePointer<Int>?,
+                       memory: AttentionMemory, encoder: UnsafePointer<Float>,
+                       weights a: UnsafeMutablePointer<Float>, context c: UnsafeMutablePointer<Float>) {
+        let T = memory.frames, E = memory.encoderSize
+        for r in 0..<R {
+            maskedSoftmax(e + r * T, length: memory.lengths[rowUtterance?[r] ?? r], frames: T, into: a + r * T)
+        }
+        var start = 0
+        while start < R {
+            let u = rowUtterance?[start] ?? start
+            var end = start + 1
+            while end < R && (rowUtterance?[end] ?? end) == u { end += 1 }
+            sgemm(m: end - start, n: E, k: memory.lengths[u], a + start * T, lda: T, encoder + u * T * E, c + start * E)
+            start = end
+        }
     }
 
     /// dα_rj += dc_r · enc_uj and dEnc_uj += α_rj dc_r, then de = α ⊙ (dα − Σ α dα) (softmax backward).

@@ -29,19 +29,17 @@ public struct DotProductAttention: Attention {
                         rowUtterance: UnsafePointer<Int>?, memory: AttentionMemory,
                         buffers: AttentionStepBuffers,
                         weights: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
-        let T = memory.frames, A = attentionSize, E = encoderSize
+        let T = memory.frames, A = attentionSize
         queryProjection.forward(query, rows: R, into: buffers.projectedQuery)
         memory.keys.withUnsafeBufferPointer { kp in
         memory.encoder.withUnsafeBufferPointer { ep in
             for r in 0..<R {
                 let u = rowUtterance?[r] ?? r
-                let len = memory.lengths[u]
-                let e = buffers.energies + r * T
-                sgemm(transB: true, m: 1, n: len, k: A, alpha: scale, buffers.projectedQuery + r * A,
-                      kp.baseAddress! + u * T * A, e)
-                AttentionMath.attend(energies: e, length: len, frames: T, encoder: ep.baseAddress! + u * T * E,
-                                     encoderSize: E, weights: weights + r * T, context: context + r * E)
+                sgemm(transB: true, m: 1, n: memory.lengths[u], k: A, alpha: scale, buffers.projectedQuery + r * A,
+                      kp.baseAddress! + u * T * A, buffers.energies + r * T)
             }
+            AttentionMath.attend(energies: buffers.energies, rows: R, rowUtterance: rowUtterance, memory: memory,
+                                 encoder: ep.baseAddress!, weights: weights, context: context)
         }}
     }
 

@@ -48,20 +48,21 @@ public struct LocationAwareAttention: Attention {
                         rowUtterance: UnsafePointer<Int>?, memory: AttentionMemory,
                         buffers: AttentionStepBuffers,
                         weights: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
-        let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2, E = encoderSize
+        let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2
         queryProjection.forward(query, rows: R, into: buffers.projectedQuery)
         convolution.value.withUnsafeBufferPointer { fw in
             let F = fw.baseAddress!
             for r in 0..<R {
                 let prev = previous + r * T, feat = buffers.locationFeatures + r * T * C
-                for j in 0..<T {
-                    let out = feat + j * C
-                    let k0 = max(0, P - j), k1 = min(K, T + P - j)
-                    for c in 0..<C {
-                        var s: Float = 0
-                        let fc = F + c * K
-                        for k in k0..<k1 { s += fc[k] * prev[j + k - P] }
-                        out[c] = s
+                // Frames innermost: for each tap, a sweep of independent multiply-adds rather than
+                // one dependent chain of K adds per (frame, channel).
+                feat.update(repeating: 0, count: T * C)
+                for c in 0..<C {
+                    for k in 0..<K {
+                        let w = F[c * K + k]
+                        let j0 = max(0, P - k), j1 = min(T, T + P - k)   // 0 ≤ j + k − P < T
+                        var j = j0
+                        while j < j1 { feat[j * C + c] += w * prev[j + k - P]; j += 1 }
                     }
                 }
             }
@@ -80,10 +81,9 @@ public struct LocationAwareAttention: Attention {
                     for a in 0..<A { z[a] = Kernels.tanh(z[a] + ws[a] + key[a]) }
                     buffers.energies[r * T + j] = Kernels.dot(z, wp.baseAddress!, count: A)
                 }
-                AttentionMath.attend(energies: buffers.energies + r * T, length: len, frames: T,
-                                     encoder: ep.baseAddress! + u * T * E, encoderSize: E,
-                                     weights: weights + r * T, context: context + r * E)
             }
+            AttentionMath.attend(energies: buffers.energies, rows: R, rowUtterance: rowUtterance, memory: memory,
+                                 encoder: ep.baseAddress!, weights: weights, context: context)
         }}}
     }
 

@@ -55,11 +55,21 @@ public enum Kernels {
         for i in 0..<count { y[i] += x[i] }
     }
 
-    /// Σ x[i]·y[i] accumulated in Float (lengths here are at most a few thousand).
+    /// Σ x[i]·y[i] accumulated in Float (lengths here are at most a few thousand), in eight
+    /// interleaved partial sums: a single running sum is a chain of dependent adds the
+    /// compiler may not reorder, so it runs at one add per FP-add latency instead of in SIMD.
     @inline(__always)
     public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
-        var s: Float = 0
-        for i in 0..<count { s += x[i] * y[i] }
+        var acc = SIMD8<Float>()
+        var i = 0
+        let xr = UnsafeRawPointer(x), yr = UnsafeRawPointer(y)
+        while i + 8 <= count {
+            acc += xr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                * yr.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < count { s += x[i] * y[i]; i += 1 }
         return s
     }
 }
