@@ -17,6 +17,8 @@ public struct BeamSearch {
     /// λ of joint CTC/attention decoding (Watanabe et al. 2017): a hypothesis scores
     /// (1 − λ)·log p_att + λ·log p_ctc(prefix). Needs `ctc` scorers; 0 turns it off.
     public var ctcWeight: Float = 0
+    /// Workers each decoder step splits its hypotheses between (`SpellerDecoder`).
+    public var threads = 2
 
     public init(beamSize: Int = 8) { self.beamSize = beamSize }
 
@@ -55,7 +57,8 @@ public struct BeamSearch {
         let preBeam = min(speller.vocabularySize - 1, beamSize + beamSize / 2)
         let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
         let limit = maxLength ?? (2 * (memory.lengths.max() ?? 0) + 10)
-        let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beamSize)
+        let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beamSize,
+                                     threads: threads)
         // live[u]: (row in the decoder, hypothesis) for utterance u.
         var live: [[(row: Int, hyp: Hypothesis)]] = (0..<U).map { u in
             [(u, Hypothesis(tokens: [], logProbability: 0, score: 0, ctc: ctc?[u].initial(), alignment: []))]

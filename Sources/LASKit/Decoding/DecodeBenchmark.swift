@@ -31,6 +31,7 @@ public struct DecodeBenchmark {
         let batch = FeatureBatch(features: x, steps: frames, count: 1, width: config.inputSize, lengths: [frames])
         var search = BeamSearch(beamSize: beam)
         search.forbidEndOfSentence = true
+        search.threads = threads
         search.maxLength = steps
         var totals: [Double] = [], encoders: [Double] = []
         var decoded = 0

@@ -11,13 +11,13 @@ public enum GreedyDecoder {
 
     /// Decodes every utterance of `memory`. maxLength defaults to 2 × encoder frames + 10, as the peer does.
     public static func decode(speller: Speller, memory: AttentionMemory, maxLength: Int? = nil,
-                              keepAlignment: Bool = false) -> [Hypothesis] {
-        BLASThreads.single { search(speller: speller, memory: memory, maxLength: maxLength, keepAlignment: keepAlignment) }
+                              keepAlignment: Bool = false, threads: Int = 2) -> [Hypothesis] {
+        BLASThreads.single { search(speller: speller, memory: memory, maxLength: maxLength, keepAlignment: keepAlignment, threads: threads) }
     }
 
-    static func search(speller: Speller, memory: AttentionMemory, maxLength: Int?, keepAlignment: Bool) -> [Hypothesis] {
+    static func search(speller: Speller, memory: AttentionMemory, maxLength: Int?, keepAlignment: Bool, threads: Int) -> [Hypothesis] {
         let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
-        let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U))
+        let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), threads: threads)
         var hyps = [Hypothesis](repeating: Hypothesis(tokens: [], logProbability: 0, alignment: []), count: U)
         var done = [Bool](repeating: false, count: U)
         var tokens = [Int32](repeating: LASModel.sosID, count: U)

@@ -90,6 +90,7 @@ public final class Transcriber {
             search.lengthNormalization = options.lengthNormalization
             search.keepAlignments = true
             search.ctcWeight = options.ctcWeight
+            search.threads = threads
             let out = search.decode(speller: recognizer.model.speller, memory: memory,
                                     ctc: options.ctcWeight > 0 ? ctcScorers(memory) : nil)
             for (k, i) in chunk.enumerated() {

@@ -5,7 +5,20 @@ enum LSTMGates {
     @inline(__always)
     static func forward(_ row: UnsafeMutablePointer<Float>, cPrev: UnsafePointer<Float>,
                         cNext: UnsafeMutablePointer<Float>, hNext: UnsafeMutablePointer<Float>, hidden H: Int) {
-        for j in 0..<H {
+        var j = 0
+        while j + 8 <= H {
+            let ig = Kernels.sigmoid(Kernels.load8(row + j))
+            let fg = Kernels.sigmoid(Kernels.load8(row + H + j))
+            let gg = Kernels.tanh(Kernels.load8(row + 2 * H + j))
+            let og = Kernels.sigmoid(Kernels.load8(row + 3 * H + j))
+            Kernels.store8(ig, row + j); Kernels.store8(fg, row + H + j)
+            Kernels.store8(gg, row + 2 * H + j); Kernels.store8(og, row + 3 * H + j)
+            let c = fg * Kernels.load8(cPrev + j) + ig * gg
+            Kernels.store8(c, cNext + j)
+            Kernels.store8(og * Kernels.tanh(c), hNext + j)
+            j += 8
+        }
+        for j in j..<H {
             let ig = Kernels.sigmoid(row[j])
             let fg = Kernels.sigmoid(row[H + j])
             let gg = Kernels.tanh(row[2 * H + j])
@@ -23,7 +36,21 @@ enum LSTMGates {
     static func backward(_ row: UnsafePointer<Float>, cPrev: UnsafePointer<Float>, cNow: UnsafePointer<Float>,
                          dh: UnsafePointer<Float>, dc: UnsafeMutablePointer<Float>,
                          dRow: UnsafeMutablePointer<Float>, hidden H: Int) {
-        for j in 0..<H {
+        var j = 0
+        while j + 8 <= H {
+            let ig = Kernels.load8(row + j), fg = Kernels.load8(row + H + j)
+            let gg = Kernels.load8(row + 2 * H + j), og = Kernels.load8(row + 3 * H + j)
+            let tc = Kernels.tanh(Kernels.load8(cNow + j))
+            let dhj = Kernels.load8(dh + j)
+            let dcj = Kernels.load8(dc + j) + dhj * og * (1 - tc * tc)
+            Kernels.store8(dcj * gg * ig * (1 - ig), dRow + j)
+            Kernels.store8(dcj * Kernels.load8(cPrev + j) * fg * (1 - fg), dRow + H + j)
+            Kernels.store8(dcj * ig * (1 - gg * gg), dRow + 2 * H + j)
+            Kernels.store8(dhj * tc * og * (1 - og), dRow + 3 * H + j)
+            Kernels.store8(dcj * fg, dc + j)
+            j += 8
+        }
+        for j in j..<H {
             let ig = row[j], fg = row[H + j], gg = row[2 * H + j], og = row[3 * H + j]
             let tc = Kernels.tanh(cNow[j])
             let dhj = dh[j]

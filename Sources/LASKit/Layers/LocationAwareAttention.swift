@@ -78,13 +78,31 @@ public struct LocationAwareAttention: Attention {
                 let ws = buffers.projectedQuery + r * A
                 for j in 0..<len {
                     let z = buffers.hidden + (r * T + j) * A, key = kp.baseAddress! + (u * T + j) * A
-                    for a in 0..<A { z[a] = Kernels.tanh(z[a] + ws[a] + key[a]) }
-                    buffers.energies[r * T + j] = Kernels.dot(z, wp.baseAddress!, count: A)
+                    buffers.energies[r * T + j] = Self.energy(z, query: ws, key: key, scorer: wp.baseAddress!, count: A)
                 }
             }
             AttentionMath.attend(energies: buffers.energies, rows: R, rowUtterance: rowUtterance, memory: memory,
                                  encoder: ep.baseAddress!, weights: weights, context: context)
         }}}
+    }
+
+    /// z = tanh(z + W s + V h) in place, then e = z · w (the same sums as `Kernels.dot`), sixteen
+    /// lanes at a time so that several tanh evaluations overlap.
+    @inline(__always)
+    static func energy(_ z: UnsafeMutablePointer<Float>, query ws: UnsafePointer<Float>, key: UnsafePointer<Float>,
+                       scorer w: UnsafePointer<Float>, count A: Int) -> Float {
+        var acc = SIMD8<Float>()
+        var a = 0
+        while a + 16 <= A {
+            let v0 = Kernels.tanh(Kernels.load8(z + a) + Kernels.load8(ws + a) + Kernels.load8(key + a))
+            let v1 = Kernels.tanh(Kernels.load8(z + a + 8) + Kernels.load8(ws + a + 8) + Kernels.load8(key + a + 8))
+            Kernels.store8(v0, z + a); Kernels.store8(v1, z + a + 8)
+            acc += v0 * Kernels.load8(w + a)
+            acc += v1 * Kernels.load8(w + a + 8)
+            a += 16
+        }
+        for i in a..<A { z[i] = Kernels.tanh(z[i] + ws[i] + key[i]) }
+        return acc.sum() + Kernels.dot(z + a, w + a, count: A - a)
     }
 
     public func backward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, rows R: Int,

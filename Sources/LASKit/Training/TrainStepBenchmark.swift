@@ -23,6 +23,7 @@ public struct TrainStepBenchmark {
 
     public func run(threads: Int) throws -> Result {
         BLASThreads.set(threads)
+        HeapRetention.keepFreedMemory()
         let model = LASModel(config: config, seed: 1)
         let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
         var rng = SplitMix64(seed: 2)

@@ -80,6 +80,7 @@ public final class Trainer {
     @discardableResult
     public func run(events: (TrainingEvent) -> Void = { _ in }, shouldStop: () -> Bool = { false }) throws -> [TrainingEvent.Epoch] {
         BLASThreads.set(options.threads)
+        HeapRetention.keepFreedMemory()
         var reports: [TrainingEvent.Epoch] = []
         let model = recognizer.model, width = model.config.inputSize
         while state.epoch < options.epochs && state.step < totalSteps {
@@ -171,6 +172,7 @@ public final class Trainer {
         let transcriber = Transcriber(recognizer: recognizer, options: options)
         var search = BeamSearch(beamSize: options.beamSize)
         search.ctcWeight = options.ctcWeight
+        search.threads = self.options.threads
         for indices in devBatches {
             let batch = FeatureBatch(indices.map { (dev[$0].variants[0].values, dev[$0].frames) }, width: model.config.inputSize)
             let r = try model.loss(batch, targets: indices.map { dev[$0].targets }, training: false, backward: false, rng: &rng)
