@@ -128,14 +128,10 @@ public final class SpellerDecoder {
         if attended {
             // Rows of one utterance are consecutive in a beam: one product per run of them.
             frameGates.withUnsafeBufferPointer { fg in
-                var start = 0
-                while start < R {
-                    let u = utteranceOfRow[start]
-                    var end = start + 1
-                    while end < R && utteranceOfRow[end] == u { end += 1 }
-                    sgemm(m: end - start, n: n, k: memory.lengths[u], alpha.baseAddress! + start * T, lda: T,
-                          fg.baseAddress! + u * T * G + n0, ldb: G, beta: 1, gates.baseAddress! + start * G + n0, ldc: G)
-                    start = end
+                AttentionMath.forEachUtteranceRun(rows: R, rowUtterance: UnsafePointer(utteranceOfRow.baseAddress!)) { u, run in
+                    sgemm(m: run.count, n: n, k: memory.lengths[u], alpha.baseAddress! + run.lowerBound * T, lda: T,
+                          fg.baseAddress! + u * T * G + n0, ldb: G, beta: 1,
+                          gates.baseAddress! + run.lowerBound * G + n0, ldc: G)
                 }
             }
         }

@@ -126,12 +126,22 @@ enum AttentionMath {
         for r in 0..<R {
             maskedSoftmax(e + r * T, length: memory.lengths[rowUtterance?[r] ?? r], frames: T, into: a + r * T)
         }
+        forEachUtteranceRun(rows: R, rowUtterance: rowUtterance) { u, run in
+            sgemm(m: run.count, n: E, k: memory.lengths[u], a + run.lowerBound * T, lda: T, encoder + u * T * E,
+                  c + run.lowerBound * E)
+        }
+    }
+
+    /// Calls `body(u, rows)` for each maximal run of consecutive rows attending over the same
+    /// utterance u (row r attends over rowUtterance[r], or r itself when nil).
+    @inline(__always)
+    static func forEachUtteranceRun(rows R: Int, rowUtterance: UnsafePointer<Int>?, _ body: (Int, Range<Int>) -> Void) {
         var start = 0
         while start < R {
             let u = rowUtterance?[start] ?? start
             var end = start + 1
             while end < R && (rowUtterance?[end] ?? end) == u { end += 1 }
-            sgemm(m: end - start, n: E, k: memory.lengths[u], a + start * T, lda: T, encoder + u * T * E, c + start * E)
+            body(u, start..<end)
             start = end
         }
     }

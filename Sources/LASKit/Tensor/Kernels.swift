@@ -9,21 +9,16 @@ public enum Kernels {
     /// error a few ulp): no libm call, so loops over it vectorize.
     @inline(__always)
     public static func tanh(_ a: Float) -> Float {
-        let x = min(max(a, -7.90531110763549805), 7.90531110763549805)
+        let x = min(max(a, -TanhCoefficients.limit), TanhCoefficients.limit)
         let x2 = x * x
-        var p: Float = -2.76076847742355e-16
-        p = p * x2 + 2.00018790482477e-13
-        p = p * x2 - 8.60467152213735e-11
-        p = p * x2 + 5.12229709037114e-08
-        p = p * x2 + 1.48572235717979e-05
-        p = p * x2 + 6.37261928875436e-04
-        p = p * x2 + 4.89352455891786e-03
+        let c = TanhCoefficients.self
+        var p = c.p13
+        p = p * x2 + c.p11; p = p * x2 + c.p9; p = p * x2 + c.p7; p = p * x2 + c.p5
+        p = p * x2 + c.p3; p = p * x2 + c.p1
         p = p * x
-        var q: Float = 1.19825839466702e-06
-        q = q * x2 + 1.18534705686654e-04
-        q = q * x2 + 2.26843463243900e-03
-        q = q * x2 + 4.89352518554385e-03
-        return abs(a) < 0.0004 ? a : p / q
+        var q = c.q6
+        q = q * x2 + c.q4; q = q * x2 + c.q2; q = q * x2 + c.q0
+        return abs(a) < c.tiny ? a : p / q
     }
 
     /// The same rational tanh on eight lanes, operation for operation, so it returns exactly
@@ -32,25 +27,20 @@ public enum Kernels {
     /// vectorizes only four lanes wide.
     @inline(__always)
     public static func tanh(_ a: SIMD8<Float>) -> SIMD8<Float> {
-        let limit = SIMD8<Float>(repeating: 7.90531110763549805)
+        let limit = SIMD8<Float>(repeating: TanhCoefficients.limit)
         // Clamped by selects, as the scalar min(max(·)) does (NaN passes through); the generic
         // pointwiseMin/Max are not inlined.
         var x = a.replacing(with: -limit, where: a .< -limit)
         x = x.replacing(with: limit, where: x .> limit)
         let x2 = x * x
-        var p = SIMD8<Float>(repeating: -2.76076847742355e-16)
-        p = p * x2 + 2.00018790482477e-13
-        p = p * x2 - 8.60467152213735e-11
-        p = p * x2 + 5.12229709037114e-08
-        p = p * x2 + 1.48572235717979e-05
-        p = p * x2 + 6.37261928875436e-04
-        p = p * x2 + 4.89352455891786e-03
+        let c = TanhCoefficients.self
+        var p = SIMD8<Float>(repeating: c.p13)
+        p = p * x2 + c.p11; p = p * x2 + c.p9; p = p * x2 + c.p7; p = p * x2 + c.p5
+        p = p * x2 + c.p3; p = p * x2 + c.p1
         p = p * x
-        var q = SIMD8<Float>(repeating: 1.19825839466702e-06)
-        q = q * x2 + 1.18534705686654e-04
-        q = q * x2 + 2.26843463243900e-03
-        q = q * x2 + 4.89352518554385e-03
-        let tiny = SIMD8<Float>(repeating: 0.0004)
+        var q = SIMD8<Float>(repeating: c.q6)
+        q = q * x2 + c.q4; q = q * x2 + c.q2; q = q * x2 + c.q0
+        let tiny = SIMD8<Float>(repeating: c.tiny)
         return (p / q).replacing(with: a, where: (a .< tiny) .& (a .> -tiny))
     }
 
@@ -113,4 +103,16 @@ public enum Kernels {
         while i < count { s += x[i] * y[i]; i += 1 }
         return s
     }
+}
+
+/// Eigen's rational tanh, p₁₃(x)/q₆(x) on [−limit, limit] (x itself below `tiny`); one set of
+/// constants for the scalar and eight-lane versions, which must agree bit for bit.
+enum TanhCoefficients {
+    static let limit: Float = 7.90531110763549805, tiny: Float = 0.0004
+    static let p13: Float = -2.76076847742355e-16, p11: Float = 2.00018790482477e-13
+    static let p9: Float = -8.60467152213735e-11, p7: Float = 5.12229709037114e-08
+    static let p5: Float = 1.48572235717979e-05, p3: Float = 6.37261928875436e-04
+    static let p1: Float = 4.89352455891786e-03
+    static let q6: Float = 1.19825839466702e-06, q4: Float = 1.18534705686654e-04
+    static let q2: Float = 2.26843463243900e-03, q0: Float = 4.89352518554385e-03
 }
