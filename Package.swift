@@ -23,8 +23,10 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        // The one kernel OpenBLAS lacks: products against a weight packed once (packed_gemm.h).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
         .target(name: "LASKit",
-                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS"],
+                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS", "CKernels"],
                 swiftSettings: optimized),
         .executableTarget(name: "las",
                           dependencies: ["LASKit",

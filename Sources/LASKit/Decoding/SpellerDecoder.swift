@@ -10,6 +10,8 @@ import Dispatch
 /// the embedding part is a table over the vocabulary, and since c_{i-1} = Σ_j α_{i-1,j} h_j,
 /// the context part is α_{i-1} · (H W_ctxᵀ), with H W_ctxᵀ computed once per utterance. A step
 /// then multiplies by the T encoder frames (75 for 3 s) instead of E = 512 context features.
+/// Both right-hand operands of the gate products, W_hhᵀ and H W_ctxᵀ, are packed once
+/// (`PackedMatrix`), so a step does not re-pack 1 MB of weights as sgemm would.
 public final class SpellerDecoder {
     public let speller: Speller
     public let memory: AttentionMemory
@@ -22,8 +24,10 @@ public final class SpellerDecoder {
 
     /// W_ih [emb(v); 0] + b for every token v, [V, 4H].
     private let tokenGates: [Float]
-    /// W_ih [0; h_j] for every encoder frame, [U, T, 4H].
-    private let frameGates: [Float]
+    /// W_ih [0; h_j] for every encoder frame, [T, 4H] per utterance, packed.
+    private let frameGates: [PackedMatrix]
+    /// W_hhᵀ, packed.
+    private let recurrentWeights: PackedMatrix
     /// Whether a context has been computed yet (the first step's c_0 is zero).
     private var attended = false
 
@@ -70,7 +74,13 @@ public final class SpellerDecoder {
                 }
             }
         }
-        self.tokenGates = tokenGates; self.frameGates = frameGates
+        self.tokenGates = tokenGates
+        self.frameGates = frameGates.withUnsafeBufferPointer { fg in
+            (0..<U).map { PackedMatrix(fg.baseAddress! + $0 * T * G, rows: T, columns: G) }
+        }
+        recurrentWeights = speller.cellRecurrent.weight.value.withUnsafeBufferPointer {
+            PackedMatrix(transposeOf: $0.baseAddress!, outputs: G, inputs: H)
+        }
         func buffer(_ n: Int) -> UnsafeMutableBufferPointer<Float> {
             let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, n))
             b.initialize(repeating: 0)
@@ -102,12 +112,12 @@ public final class SpellerDecoder {
         func split(_ body: (Int) -> Void) {
             if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
         }
-        let G = 4 * H
+        let blocks = recurrentWeights.blockCount
         tokens.withUnsafeBufferPointer { tp in
             let tp = tp
             // Gate pre-activations by columns, so each worker streams only its share of the weights;
             // then everything after the cell by rows.
-            split { w in cellProducts(columns: (w * G / workers)..<((w + 1) * G / workers), tokens: tp) }
+            split { w in cellProducts(columnBlocks: (w * blocks / workers)..<((w + 1) * blocks / workers), tokens: tp) }
             split { w in advance(rows: (w * R / workers)..<((w + 1) * R / workers)) }
         }
         h.baseAddress!.update(from: nextH.baseAddress!, count: R * H)
@@ -117,8 +127,9 @@ public final class SpellerDecoder {
     }
 
     /// Gate pre-activations W_ih [emb(y); c_{i-1}] + b + W_hh h_{i-1} of every row, for a range of gate columns.
-    private func cellProducts(columns: Range<Int>, tokens: UnsafeBufferPointer<Int32>) {
+    private func cellProducts(columnBlocks: Range<Int>, tokens: UnsafeBufferPointer<Int32>) {
         let R = rows, T = memory.frames, H = speller.hiddenSize, G = 4 * H
+        let columns = recurrentWeights.columns(ofBlocks: columnBlocks)
         let n0 = columns.lowerBound, n = columns.count
         tokenGates.withUnsafeBufferPointer { tg in
             for r in 0..<R {
@@ -127,18 +138,13 @@ public final class SpellerDecoder {
         }
         if attended {
             // Rows of one utterance are consecutive in a beam: one product per run of them.
-            frameGates.withUnsafeBufferPointer { fg in
-                AttentionMath.forEachUtteranceRun(rows: R, rowUtterance: UnsafePointer(utteranceOfRow.baseAddress!)) { u, run in
-                    sgemm(m: run.count, n: n, k: memory.lengths[u], alpha.baseAddress! + run.lowerBound * T, lda: T,
-                          fg.baseAddress! + u * T * G + n0, ldb: G, beta: 1,
-                          gates.baseAddress! + run.lowerBound * G + n0, ldc: G)
-                }
+            AttentionMath.forEachUtteranceRun(rows: R, rowUtterance: UnsafePointer(utteranceOfRow.baseAddress!)) { u, run in
+                frameGates[u].multiply(rows: run.count, depth: memory.lengths[u], columnBlocks: columnBlocks,
+                                       alpha.baseAddress! + run.lowerBound * T, lda: T, beta: 1,
+                                       gates.baseAddress! + run.lowerBound * G, ldc: G)
             }
         }
-        speller.cellRecurrent.weight.value.withUnsafeBufferPointer { w in
-            sgemm(transB: true, m: R, n: n, k: H, h.baseAddress!, w.baseAddress! + n0 * H, beta: 1,
-                  gates.baseAddress! + n0, ldc: G)
-        }
+        recurrentWeights.multiply(rows: R, columnBlocks: columnBlocks, h.baseAddress!, beta: 1, gates.baseAddress!, ldc: G)
     }
 
     /// The rest of a decoder step for a contiguous range of rows: LSTM cell, attention, output distribution.

@@ -9,7 +9,8 @@ import Glibc
 ///     c_t = σ(f)·c_{t-1} + σ(i)·tanh(g),   h_t = σ(o)·tanh(c_t)
 ///
 /// The input projection of all time steps is one sgemm; each step adds one [B,H]×[H,4H]
-/// product and applies the four gates in one fused loop. A sequence past its length keeps
+/// product against W_hh packed once per pass (`PackedMatrix`) and applies the four gates in
+/// one fused loop. A sequence past its length keeps
 /// its state and outputs zeros, so padding never reaches results or gradients.
 public struct LSTM: ParameterContainer {
     public let inputSize: Int
@@ -63,15 +64,12 @@ public struct LSTM: ParameterContainer {
             let gates = gp.baseAddress!, cells = cp.baseAddress!, states = sp.baseAddress!, y = yp.baseAddress!
             sgemm(transB: true, m: T * B, n: G, k: D, xp.baseAddress!, wihp.baseAddress!, gates)
             Kernels.addRowVector(gates, rows: T * B, cols: G, bp.baseAddress!)
+            let recurrent = PackedMatrix(transposeOf: whhp.baseAddress!, outputs: G, inputs: H)
             for t in 0..<T {
                 let g = gates + t * B * G
                 let hPrev = states + t * B * H, cPrev = cells + t * B * H
                 let hNext = states + (t + 1) * B * H, cNext = cells + (t + 1) * B * H
-                if B == 1 {   // one sequence (transcription): a matrix–vector product
-                    sgemv(m: G, n: H, whhp.baseAddress!, UnsafePointer(hPrev), beta: 1, g)
-                } else {
-                    sgemm(transB: true, m: B, n: G, k: H, UnsafePointer(hPrev), whhp.baseAddress!, beta: 1, g)
-                }
+                recurrent.multiply(rows: B, hPrev, beta: 1, g)
                 for bi in 0..<B {
                     let row = g + bi * G, hp = hPrev + bi * H, cpv = cPrev + bi * H
                     let hn = hNext + bi * H, cn = cNext + bi * H, yo = y + (t * B + bi) * H
@@ -106,6 +104,7 @@ public struct LSTM: ParameterContainer {
         dc.withUnsafeMutableBufferPointer { dcp in
         dhPrev.withUnsafeMutableBufferPointer { dhpp in
             let dhB = dhp.baseAddress!, dcB = dcp.baseAddress!
+            let recurrent = PackedMatrix(whhp.baseAddress!, rows: G, columns: H)
             for t in stride(from: T - 1, through: 0, by: -1) {
                 let g = gp.baseAddress! + t * B * G, dg = dgp.baseAddress! + t * B * G
                 for bi in 0..<B where t < lens[bi] {
@@ -117,7 +116,7 @@ public struct LSTM: ParameterContainer {
                     LSTMGates.backward(row, cPrev: cPrev, cNow: cNow, dh: dhr, dc: dcB + bi * H, dRow: drow, hidden: H)
                 }
                 // dh_{t-1} = dGates_t W_hh for running sequences; finished ones pass dh through.
-                sgemm(m: B, n: H, k: G, UnsafePointer(dg), whhp.baseAddress!, dhpp.baseAddress!)
+                recurrent.multiply(rows: B, dg, dhpp.baseAddress!)
                 for bi in 0..<B where t < lens[bi] {
                     (dhB + bi * H).update(from: dhpp.baseAddress! + bi * H, count: H)
                 }
