@@ -70,6 +70,45 @@ final class CMVNTests: XCTestCase {
         XCTAssertEqual(try JSONDecoder().decode(CMVN.self, from: JSONEncoder().encode(cmvn)), cmvn)
     }
 
+    func testUtteranceMeanNormalizationRemovesAFixedChannelOffset() throws {
+        // A microphone's response is a constant added to each log-mel bin: with the utterance's
+        // own mean removed first, the coloured and the clean recording normalize identically.
+        let clean = matrix(200, 4, seed: 4)
+        var coloured = clean
+        for t in 0..<coloured.frames { for b in 0..<4 { coloured.values[t * 4 + b] += Float(3 - 2 * b) } }
+        let cmvn = CMVN(mean: [0.5, -1, 2, 0], inverseStd: [1, 2, 0.5, 1], subtractsUtteranceMean: true)
+        let a = try cmvn.applied(to: clean), b = try cmvn.applied(to: coloured)
+        for i in a.values.indices { XCTAssertEqual(a.values[i], b.values[i], accuracy: 1e-4) }
+        let global = CMVN(mean: cmvn.mean, inverseStd: cmvn.inverseStd)
+        XCTAssertNotEqual(try global.applied(to: clean), try global.applied(to: coloured))
+    }
+
+    func testUtteranceMeanStatisticsDescribeCentredFeatures() throws {
+        var accumulator = CMVNAccumulator(bins: 3)
+        for seed in 0..<3 {
+            var m = matrix(400, 3, seed: UInt64(20 + seed))
+            CMVN.subtractUtteranceMean(&m)
+            for b in 0..<3 { XCTAssertEqual(statistics(m, bin: b).mean, 0, accuracy: 1e-4) }
+            try accumulator.add(m)
+        }
+        let cmvn = try accumulator.finalize(subtractsUtteranceMean: true)
+        XCTAssertTrue(cmvn.subtractsUtteranceMean)
+        for b in 0..<3 {
+            XCTAssertEqual(cmvn.mean[b], 0, accuracy: 1e-4)
+            XCTAssertEqual(1 / cmvn.inverseStd[b], Float(1 + b), accuracy: 0.15)
+        }
+    }
+
+    func testStatisticsStoredWithoutTheUtteranceMeanFlagDecodeAsGlobalOnly() throws {
+        // Models written before the flag existed carry only mean and inverseStd.
+        let json = #"{"mean": [1, 2], "inverseStd": [0.5, 0.25]}"#
+        let cmvn = try JSONDecoder().decode(CMVN.self, from: Data(json.utf8))
+        XCTAssertFalse(cmvn.subtractsUtteranceMean)
+        XCTAssertEqual(cmvn.mean, [1, 2])
+        let flagged = CMVN(mean: [1], inverseStd: [1], subtractsUtteranceMean: true)
+        XCTAssertEqual(try JSONDecoder().decode(CMVN.self, from: JSONEncoder().encode(flagged)), flagged)
+    }
+
     func testMismatchedBinsAndNoFramesAreErrors() throws {
         var accumulator = CMVNAccumulator(bins: 3)
         XCTAssertThrowsError(try accumulator.finalize()) { XCTAssertEqual($0 as? CMVNError, .noFrames) }

@@ -85,11 +85,16 @@ public enum LabeledFeatures {
         return (examples, failures)
     }
 
-    /// Global mean and variance over every frame of the original-speed features.
-    public static func statistics(_ examples: [LabeledExample], bins: Int) throws -> CMVN {
+    /// Global mean and variance over every frame of the original-speed features (each utterance
+    /// centred on its own mean first when `subtractsUtteranceMean`).
+    public static func statistics(_ examples: [LabeledExample], bins: Int, subtractsUtteranceMean: Bool = false) throws -> CMVN {
         var acc = CMVNAccumulator(bins: bins)
-        for e in examples { try acc.add(e.variants[0]) }
-        return try acc.finalize()
+        for e in examples {
+            var features = e.variants[0]
+            if subtractsUtteranceMean { CMVN.subtractUtteranceMean(&features) }
+            try acc.add(features)
+        }
+        return try acc.finalize(subtractsUtteranceMean: subtractsUtteranceMean)
     }
 
     public static func normalize(_ examples: inout [LabeledExample], with cmvn: CMVN) throws {

@@ -21,6 +21,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var speeds: [Float] = [0.9, 1.1]
     /// Add a copy of each wideband recording band-limited to 4 kHz as one more per-epoch variant.
     public var narrowband = true
+    /// Remove each utterance's mean log-mel spectrum before global CMVN (see `CMVN`), making the
+    /// model blind to fixed microphone and channel colouring.
+    public var utteranceMeanNormalization = false
     /// Scheduled sampling probability (0: pure teacher forcing).
     public var samplingProbability: Float = 0
 
@@ -45,6 +48,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         speeds = try c.decodeIfPresent([Float].self, forKey: .speeds) ?? speeds
         samplingProbability = try c.decodeIfPresent(Float.self, forKey: .samplingProbability) ?? samplingProbability
         narrowband = try c.decodeIfPresent(Bool.self, forKey: .narrowband) ?? narrowband
+        utteranceMeanNormalization = try c.decodeIfPresent(Bool.self, forKey: .utteranceMeanNormalization) ?? utteranceMeanNormalization
     }
 
     /// Learning rate at optimizer step `step` (1-based) of `totalSteps`.

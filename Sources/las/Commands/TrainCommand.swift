@@ -140,7 +140,8 @@ struct TrainCommand: ParsableCommand {
         var devExamples = try featurize(devSet, name: "dev", speeds: [], narrowband: false)
         guard !trainExamples.isEmpty else { throw CommandError("\(train): no usable training utterances") }
         guard !devExamples.isEmpty else { throw CommandError("\(dev): no usable dev utterances") }
-        let cmvn = try resumed?.recognizer.cmvn ?? LabeledFeatures.statistics(trainExamples, bins: featureConfig.numMelBins)
+        let cmvn = try resumed?.recognizer.cmvn ?? LabeledFeatures.statistics(
+            trainExamples, bins: featureConfig.numMelBins, subtractsUtteranceMean: options.utteranceMeanNormalization)
         try LabeledFeatures.normalize(&trainExamples, with: cmvn)
         try LabeledFeatures.normalize(&devExamples, with: cmvn)
 
