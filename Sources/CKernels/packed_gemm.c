@@ -77,6 +77,13 @@ AVX2 static void gemm_avx2(int m, int n, int k, const float *a, long lda, const 
             __m256 c10 = _mm256_setzero_ps(), c11 = _mm256_setzero_ps();
             __m256 c20 = _mm256_setzero_ps(), c21 = _mm256_setzero_ps();
             __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
+            float *r = c + i * ldc + p;
+            if (beta != 0) {
+                /* C's rows are often 4 KiB apart (an LSTM's gate rows): fetch them while the
+                   k loop runs rather than stalling on the read after it. */
+                for (int q = 0; q < ROWS; q++) { _mm_prefetch((const char *)(r + q * ldc), _MM_HINT_T0);
+                                                 _mm_prefetch((const char *)(r + q * ldc + 8), _MM_HINT_T0); }
+            }
             const float *w = panel;
             for (int kk = 0; kk < k; kk++, w += PANEL) {
                 __m256 w0 = _mm256_loadu_ps(w), w1 = _mm256_loadu_ps(w + 8);
@@ -89,7 +96,6 @@ AVX2 static void gemm_avx2(int m, int n, int k, const float *a, long lda, const 
                 x = _mm256_broadcast_ss(a3 + kk);
                 c30 = _mm256_fmadd_ps(x, w0, c30); c31 = _mm256_fmadd_ps(x, w1, c31);
             }
-            float *r = c + i * ldc + p;
             store16(r, c00, c01, width, beta);
             store16(r + ldc, c10, c11, width, beta);
             store16(r + 2 * ldc, c20, c21, width, beta);

@@ -53,8 +53,9 @@ public struct BeamSearch {
 
     func search(speller: Speller, memory: AttentionMemory, ctc: [CTCPrefixScorer]?) -> Output {
         let λ = ctc == nil ? 0 : ctcWeight
-        // With CTC, the attention proposes `preBeam` tokens per hypothesis and the joint score chooses.
-        let preBeam = min(speller.vocabularySize - 1, beamSize + beamSize / 2)
+        // With CTC, the attention proposes `preBeam` tokens per hypothesis and the joint score chooses
+        // (1.5 × beam as in ESPnet; at least 4, so that even greedy search can let CTC veto a loop).
+        let preBeam = min(speller.vocabularySize - 1, max(4, beamSize + beamSize / 2))
         let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
         let limit = maxLength ?? (2 * (memory.lengths.max() ?? 0) + 10)
         let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beamSize,

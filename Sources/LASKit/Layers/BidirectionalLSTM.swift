@@ -39,19 +39,21 @@ public struct BidirectionalLSTM: ParameterContainer {
         return FrameConcatenation.interleave(yf, yb, rows: T * B, widthA: H, widthB: H)
     }
 
-    public func backward(_ dy: [Float], cache: Cache) -> [Float] {
+    /// Accumulates parameter gradients; returns dL/dx, or nothing without `inputGradient`.
+    public func backward(_ dy: [Float], cache: Cache, inputGradient: Bool = true) -> [Float] {
         let T = cache.forward.steps, B = cache.forward.batch, H = hiddenSize, D = inputSize
         let lengths = cache.forward.lengths
         let (dyf, dyb) = FrameConcatenation.split(dy, rows: T * B, widthA: H, widthB: H)
         var dxf: [Float] = [], dxb: [Float] = []
         let fwd = forwardLSTM, bwd = backwardLSTM
         runConcurrently(
-            { dxf = fwd.backward(dyf, cache: cache.forward) },
+            { dxf = fwd.backward(dyf, cache: cache.forward, inputGradient: inputGradient) },
             {
                 let dyr = SequenceReversal.reverse(dyb, steps: T, batch: B, width: H, lengths: lengths)
-                let dxr = bwd.backward(dyr, cache: cache.backward)
-                dxb = SequenceReversal.reverse(dxr, steps: T, batch: B, width: D, lengths: lengths)
+                let dxr = bwd.backward(dyr, cache: cache.backward, inputGradient: inputGradient)
+                if inputGradient { dxb = SequenceReversal.reverse(dxr, steps: T, batch: B, width: D, lengths: lengths) }
             })
+        guard inputGradient else { return [] }
         dxf.withUnsafeMutableBufferPointer { a in
             dxb.withUnsafeBufferPointer { b in Kernels.add(b.baseAddress!, into: a.baseAddress!, count: a.count) }
         }
@@ -74,7 +76,8 @@ func runConcurrently(_ a: () -> Void, _ b: () -> Void) {
 /// padding frames stay where they are. Its own inverse.
 public enum SequenceReversal {
     public static func reverse(_ x: [Float], steps T: Int, batch B: Int, width W: Int, lengths: [Int]) -> [Float] {
-        var y = [Float](repeating: 0, count: x.count)
+        precondition(x.count == T * B * W && lengths.count == B, "SequenceReversal: shape mismatch")
+        var y = [Float](overwrittenCount: x.count)
         x.withUnsafeBufferPointer { xp in
             y.withUnsafeMutableBufferPointer { yp in
                 for t in 0..<T {
@@ -93,7 +96,7 @@ public enum SequenceReversal {
 public enum FrameConcatenation {
     public static func interleave(_ a: [Float], _ b: [Float], rows: Int, widthA: Int, widthB: Int) -> [Float] {
         let W = widthA + widthB
-        var y = [Float](repeating: 0, count: rows * W)
+        var y = [Float](overwrittenCount: rows * W)
         a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 y.withUnsafeMutableBufferPointer { yp in
@@ -109,7 +112,7 @@ public enum FrameConcatenation {
 
     public static func split(_ y: [Float], rows: Int, widthA: Int, widthB: Int) -> ([Float], [Float]) {
         let W = widthA + widthB
-        var a = [Float](repeating: 0, count: rows * widthA), b = [Float](repeating: 0, count: rows * widthB)
+        var a = [Float](overwrittenCount: rows * widthA), b = [Float](overwrittenCount: rows * widthB)
         y.withUnsafeBufferPointer { yp in
             a.withUnsafeMutableBufferPointer { ap in
                 b.withUnsafeMutableBufferPointer { bp in

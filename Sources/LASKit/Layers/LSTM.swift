@@ -46,11 +46,15 @@ public struct LSTM: ParameterContainer {
         let H = hiddenSize, G = 4 * hiddenSize, D = inputSize
         precondition(x.count == T * B * D && lengths.count == B)
         cache.steps = T; cache.batch = B; cache.lengths = lengths; cache.input = x
-        cache.gates = [Float](repeating: 0, count: T * B * G)
-        cache.cells = [Float](repeating: 0, count: (T + 1) * B * H)
-        cache.states = [Float](repeating: 0, count: (T + 1) * B * H)
+        // Every gate row is written by the input product, every cell and state after step 0 by
+        // its step (padding copies the previous one).
+        cache.gates = [Float](overwrittenCount: T * B * G)
+        cache.cells = [Float](overwrittenCount: (T + 1) * B * H)
+        cache.states = [Float](overwrittenCount: (T + 1) * B * H)
         var output = [Float](repeating: 0, count: T * B * H)
         guard T > 0 && B > 0 else { return output }
+        cache.cells.withUnsafeMutableBufferPointer { $0.baseAddress!.initialize(repeating: 0, count: B * H) }
+        cache.states.withUnsafeMutableBufferPointer { $0.baseAddress!.initialize(repeating: 0, count: B * H) }
         let wih = weightIH.value, whh = weightHH.value, b = bias.value
         x.withUnsafeBufferPointer { xp in
         wih.withUnsafeBufferPointer { wihp in
@@ -85,10 +89,11 @@ public struct LSTM: ParameterContainer {
         return output
     }
 
-    /// Given dL/dh[T, B, H], accumulates parameter gradients and returns dL/dx[T, B, D].
-    public func backward(_ dy: [Float], cache: Cache) -> [Float] {
+    /// Given dL/dh[T, B, H], accumulates parameter gradients and returns dL/dx[T, B, D]
+    /// (empty without `inputGradient`: the listener's first layer reads features, which need none).
+    public func backward(_ dy: [Float], cache: Cache, inputGradient: Bool = true) -> [Float] {
         let T = cache.steps, B = cache.batch, H = hiddenSize, G = 4 * hiddenSize, D = inputSize
-        var dx = [Float](repeating: 0, count: T * B * D)
+        var dx = [Float](overwrittenCount: inputGradient ? T * B * D : 0)
         guard T > 0 && B > 0 else { return dx }
         var dGates = [Float](repeating: 0, count: T * B * G)
         var dh = [Float](repeating: 0, count: B * H), dc = [Float](repeating: 0, count: B * H)
@@ -137,6 +142,7 @@ public struct LSTM: ParameterContainer {
             bias.grad.withUnsafeMutableBufferPointer { gb in
                 Kernels.accumulateColumnSums(dgp.baseAddress!, rows: T * B, cols: G, into: gb.baseAddress!)
             }
+            guard inputGradient else { return }
             weightIH.value.withUnsafeBufferPointer { w in
                 dx.withUnsafeMutableBufferPointer { dxp in
                     sgemm(m: T * B, n: D, k: G, dgp.baseAddress!, w.baseAddress!, dxp.baseAddress!)

@@ -94,7 +94,7 @@ public final class LASModel: ParameterContainer {
         let dEncoder = speller.backward(trace, dLogits: dLogits)
         var dh = TimeMajor.fromBatchMajor(dEncoder, steps: T2, batch: B, width: E)
         if !ctcGradient.isEmpty { for i in 0..<dh.count { dh[i] += ctcGradient[i] } }
-        _ = listener.backward(dh, batch: B, cache: cache)
+        _ = listener.backward(dh, batch: B, cache: cache, inputGradient: false)
         return result
     }
 

@@ -51,12 +51,13 @@ public struct Listener: ParameterContainer {
         return h
     }
 
-    /// Accumulates parameter gradients; returns dL/dx.
-    public func backward(_ dy: [Float], batch B: Int, cache: Cache) -> [Float] {
+    /// Accumulates parameter gradients; returns dL/dx, or nothing without `inputGradient`
+    /// (features need no gradient, and skipping it saves one product of the first layer).
+    public func backward(_ dy: [Float], batch B: Int, cache: Cache, inputGradient: Bool = true) -> [Float] {
         var d = dy
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             dropout.backward(&d, mask: cache.masks[l])
-            d = layers[l].backward(d, cache: cache.layers[l])
+            d = layers[l].backward(d, cache: cache.layers[l], inputGradient: l > 0 || inputGradient)
             if l > 0 {
                 d = PyramidalReduction.backward(d, steps: cache.steps[l], batch: B, width: layers[l - 1].outputSize)
             }

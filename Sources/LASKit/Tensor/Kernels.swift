@@ -116,3 +116,11 @@ enum TanhCoefficients {
     static let q6: Float = 1.19825839466702e-06, q4: Float = 1.18534705686654e-04
     static let q2: Float = 2.26843463243900e-03, q0: Float = 4.89352518554385e-03
 }
+
+extension Array where Element == Float {
+    /// `count` floats with unspecified values, for buffers a product or loop overwrites in full:
+    /// zero-filling them first costs a pass over memory that the overwrite makes again.
+    init(overwrittenCount count: Int) {
+        self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+}

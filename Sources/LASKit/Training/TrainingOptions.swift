@@ -22,8 +22,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Add a copy of each wideband recording band-limited to 4 kHz as one more per-epoch variant.
     public var narrowband = true
     /// Remove each utterance's mean log-mel spectrum before global CMVN (see `CMVN`), making the
-    /// model blind to fixed microphone and channel colouring.
-    public var utteranceMeanNormalization = false
+    /// model blind to fixed microphone and channel colouring. On by default: on the AN4+FSDD
+    /// recipe it took held-out FSDD digit error from 27.8 % to 13.4 % (models/README.md).
+    public var utteranceMeanNormalization = true
     /// Scheduled sampling probability (0: pure teacher forcing).
     public var samplingProbability: Float = 0
 

@@ -51,6 +51,28 @@ final class BeamSearchTests: XCTestCase {
         }
     }
 
+    func testGreedyJointSearchLetsCTCOverruleTheAttentionsFirstChoice() throws {
+        // CTC posteriors that spell exactly one token c (blank, c, blank), weighted 0.9: greedy
+        // search must still weigh several attention proposals, so it spells c for most choices of
+        // c and not only for the one token the attention alone would pick.
+        let model = LASModel(config: ModelGradientTests.tinyConfig(.location), seed: 29)
+        let memory = try makeMemory(model, frames: [12], seed: 30)
+        let V = model.config.vocabularySize
+        var search = BeamSearch(beamSize: 1)
+        search.ctcWeight = 0.9
+        search.maxLength = 6
+        let letters = (Int(LASModel.eosID) + 1)..<V
+        var spelled = 0
+        for c in letters {
+            var logp = [Float](repeating: log(1e-6), count: 3 * V)
+            for (t, symbol) in [Int(LASModel.padID), c, Int(LASModel.padID)].enumerated() { logp[t * V + symbol] = 0 }
+            let scorer = CTCPrefixScorer(logProbabilities: logp, frames: 3, classes: V, blank: LASModel.padID)
+            let best = search.decode(speller: model.speller, memory: memory, ctc: [scorer]).nBest[0].first
+            if best?.tokens == [Int32(c)] { spelled += 1 }
+        }
+        XCTAssertGreaterThanOrEqual(spelled, letters.count - 1)
+    }
+
     func testForbiddingEndOfSentenceRunsExactlyMaxLengthSteps() throws {
         let model = LASModel(config: ModelGradientTests.tinyConfig(.location), seed: 27)
         let memory = try makeMemory(model, frames: [10], seed: 28)
