@@ -3,7 +3,20 @@ import PackageDescription
 
 // Release builds: whole-module optimization is SwiftPM's default in release;
 // -Ounchecked drops bounds and overflow checks from the numeric hot loops.
+//
+// On x86-64 the Swift code is compiled for AVX2 and FMA (Haswell, 2013, and every x86-64 CPU
+// since; `-target-cpu haswell`), so the element-wise loops run eight lanes wide with fused
+// multiply-adds (LAS_FMA) instead of SSE2's four. A startup check (CKernels/cpu_check.c) stops
+// with a clear message on older CPUs; `LAS_PORTABLE=1 swift build` builds for any x86-64.
+#if arch(x86_64)
+let portable = Context.environment["LAS_PORTABLE"].map { !$0.isEmpty && $0 != "0" } ?? false
+#else
+let portable = true
+#endif
 let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+    + (portable ? [] : [.unsafeFlags(["-target-cpu", "haswell"]), .define("LAS_FMA")])
+let kernelSettings: [CSetting] = [.unsafeFlags(["-O3"], .when(configuration: .release))]
+    + (portable ? [] : [.define("LAS_REQUIRES_AVX2_FMA")])
 
 let package = Package(
     name: "LAS",
@@ -24,7 +37,7 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         // The one kernel OpenBLAS lacks: products against a weight packed once (packed_gemm.h).
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
+        .target(name: "CKernels", cSettings: kernelSettings),
         .target(name: "LASKit",
                 dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS", "CKernels"],
                 swiftSettings: optimized),

@@ -28,6 +28,9 @@ public final class SpellerDecoder {
     private let frameGates: [PackedMatrix]
     /// W_hhᵀ, packed.
     private let recurrentWeights: PackedMatrix
+    /// The attention's query projection and the output layer, packed: both are products over a
+    /// handful of rows at every step, which sgemm would re-pack each time.
+    private let queryWeights: PackedMatrix, outputWeights: PackedMatrix
     /// Whether a context has been computed yet (the first step's c_0 is zero).
     private var attended = false
 
@@ -35,7 +38,7 @@ public final class SpellerDecoder {
     private let h, c, alpha: UnsafeMutableBufferPointer<Float>
     private let nextH, nextC, nextContext, nextAlpha: UnsafeMutableBufferPointer<Float>
     private let gates, features, logProbs: UnsafeMutableBufferPointer<Float>
-    private let projectedQuery, locationFeatures, hidden, energies: UnsafeMutableBufferPointer<Float>
+    private let projectedQuery, locationFeatures, energies: UnsafeMutableBufferPointer<Float>
     private let utteranceOfRow: UnsafeMutableBufferPointer<Int>
 
     /// Log-probabilities of the last step, [rows, V]; valid until the next step or reorder.
@@ -81,6 +84,8 @@ public final class SpellerDecoder {
         recurrentWeights = speller.cellRecurrent.weight.value.withUnsafeBufferPointer {
             PackedMatrix(transposeOf: $0.baseAddress!, outputs: G, inputs: H)
         }
+        queryWeights = speller.attention.queryProjection.packedWeights()
+        outputWeights = speller.output.packedWeights()
         func buffer(_ n: Int) -> UnsafeMutableBufferPointer<Float> {
             let b = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, n))
             b.initialize(repeating: 0)
@@ -91,7 +96,7 @@ public final class SpellerDecoder {
         alpha = buffer(R * T); nextAlpha = buffer(R * T)
         gates = buffer(R * G); features = buffer(R * (H + E)); logProbs = buffer(R * V)
         projectedQuery = buffer(R * A); locationFeatures = buffer(R * T * C)
-        hidden = buffer(speller.attention.usesHidden ? R * T * A : 1); energies = buffer(R * T)
+        energies = buffer(R * T)
         utteranceOfRow = .allocate(capacity: R)
         utteranceOfRow.initialize(repeating: 0)
         for (r, u) in rowUtterance.enumerated() { utteranceOfRow[r] = u }
@@ -100,7 +105,7 @@ public final class SpellerDecoder {
 
     deinit {
         for b in [h, c, alpha, nextH, nextC, nextContext, nextAlpha, gates, features, logProbs,
-                  projectedQuery, locationFeatures, hidden, energies] { b.deallocate() }
+                  projectedQuery, locationFeatures, energies] { b.deallocate() }
         utteranceOfRow.deallocate()
     }
 
@@ -159,8 +164,9 @@ public final class SpellerDecoder {
         }
         let buffers = AttentionStepBuffers(
             projectedQuery: projectedQuery.baseAddress! + r0 * A, locationFeatures: locationFeatures.baseAddress! + r0 * T * C,
-            hidden: hidden.baseAddress! + (speller.attention.usesHidden ? r0 * T * A : 0), energies: energies.baseAddress! + r0 * T,
-            dProjectedQuery: projectedQuery.baseAddress! + r0 * A, dLocationFeatures: locationFeatures.baseAddress! + r0 * T * C)
+            hidden: nil, energies: energies.baseAddress! + r0 * T,
+            dProjectedQuery: projectedQuery.baseAddress! + r0 * A, dLocationFeatures: locationFeatures.baseAddress! + r0 * T * C,
+            queryWeights: queryWeights)
         speller.attention.forward(query: nextH.baseAddress! + r0 * H, previous: alpha.baseAddress! + r0 * T, rows: n,
                                   rowUtterance: UnsafePointer(utteranceOfRow.baseAddress! + r0), memory: memory, buffers: buffers,
                                   weights: nextAlpha.baseAddress! + r0 * T, context: nextContext.baseAddress! + r0 * E)
@@ -168,7 +174,7 @@ public final class SpellerDecoder {
             (features.baseAddress! + r * F).update(from: nextH.baseAddress! + r * H, count: H)
             (features.baseAddress! + r * F + H).update(from: nextContext.baseAddress! + r * E, count: E)
         }
-        speller.output.forward(features.baseAddress! + r0 * F, rows: n, into: logProbs.baseAddress! + r0 * V)
+        speller.output.forward(features.baseAddress! + r0 * F, rows: n, into: logProbs.baseAddress! + r0 * V, packed: outputWeights)
         for r in r0..<range.upperBound { LogSoftmax.inPlace(logProbs.baseAddress! + r * V, count: V) }
     }
 

@@ -34,12 +34,17 @@ public final class AttentionMemory {
 /// per step.
 public struct AttentionStepBuffers {
     public var projectedQuery: UnsafeMutablePointer<Float>   // [R, A]
-    public var locationFeatures: UnsafeMutablePointer<Float> // [R, T, C] (location-aware only)
-    public var hidden: UnsafeMutablePointer<Float>           // [R, T, A] (location-aware only)
+    public var locationFeatures: UnsafeMutablePointer<Float> // [R, T, C], [R, C, T] when hidden is nil (location-aware only)
+    /// Pre-activations U f + W s + V h, kept for the backward pass. nil in search, where
+    /// location-aware attention forms them inside its energy loop instead of writing R·T·A floats.
+    public var hidden: UnsafeMutablePointer<Float>?          // [R, T, A] (location-aware only)
     public var energies: UnsafeMutablePointer<Float>         // [R, T]
     /// Backward scratch, shared by all steps.
     public var dProjectedQuery: UnsafeMutablePointer<Float>  // [R, A]
     public var dLocationFeatures: UnsafeMutablePointer<Float> // [R, T, C]
+    /// The query projection's Wᵀ packed once for a whole search (nil: one sgemm per step, which
+    /// re-packs W every time).
+    public var queryWeights: PackedMatrix? = nil
 }
 
 public enum AttentionKind: String, Codable, CaseIterable, Sendable {
@@ -60,6 +65,8 @@ public protocol Attention: ParameterContainer {
     var featureChannels: Int { get }
     /// Whether the step uses `AttentionStepBuffers.hidden`.
     var usesHidden: Bool { get }
+    /// W s_i + b, the decoder state's projection (search packs its weights once).
+    var queryProjection: Linear { get }
 
     /// Computes the keys V h_j once for a batch of encoder outputs enc[U, T, E].
     func memory(encoder: [Float], utterances: Int, frames: Int, lengths: [Int]) -> AttentionMemory

@@ -30,7 +30,7 @@ public struct DotProductAttention: Attention {
                         buffers: AttentionStepBuffers,
                         weights: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
         let T = memory.frames, A = attentionSize
-        queryProjection.forward(query, rows: R, into: buffers.projectedQuery)
+        queryProjection.forward(query, rows: R, into: buffers.projectedQuery, packed: buffers.queryWeights)
         memory.keys.withUnsafeBufferPointer { kp in
         memory.encoder.withUnsafeBufferPointer { ep in
             for r in 0..<R {

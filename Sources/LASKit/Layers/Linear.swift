@@ -17,16 +17,29 @@ public struct Linear: ParameterContainer {
     public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
 
     /// y = x Wᵀ + b (beta = 1 adds into what y holds, before the bias).
-    public func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, beta: Float = 0) {
+    /// y = x Wᵀ + b. `packed`, if given, must be `packedWeights()`: a product over a few rows
+    /// then reads W packed once instead of having sgemm re-pack it on every call.
+    public func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, beta: Float = 0,
+                        packed: PackedMatrix? = nil) {
         guard rows > 0 else { return }
-        weight.value.withUnsafeBufferPointer { w in
-            sgemm(transB: true, m: rows, n: outputSize, k: inputSize, x, w.baseAddress!, beta: beta, y)
+        if let packed {
+            precondition(packed.rows == inputSize && packed.columns == outputSize, "Linear: packed weights of another shape")
+            packed.multiply(rows: rows, x, beta: beta, y)
+        } else {
+            weight.value.withUnsafeBufferPointer { w in
+                sgemm(transB: true, m: rows, n: outputSize, k: inputSize, x, w.baseAddress!, beta: beta, y)
+            }
         }
         if let bias {
             bias.value.withUnsafeBufferPointer { b in
                 Kernels.addRowVector(y, rows: rows, cols: outputSize, b.baseAddress!)
             }
         }
+    }
+
+    /// Wᵀ packed for `forward(_:rows:into:beta:packed:)`; valid until the weights change.
+    public func packedWeights() -> PackedMatrix {
+        weight.value.withUnsafeBufferPointer { PackedMatrix(transposeOf: $0.baseAddress!, outputs: outputSize, inputs: inputSize) }
     }
 
     public func forward(_ x: [Float], rows: Int) -> [Float] {

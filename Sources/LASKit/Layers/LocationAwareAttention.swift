@@ -49,7 +49,10 @@ public struct LocationAwareAttention: Attention {
                         buffers: AttentionStepBuffers,
                         weights: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
         let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2
-        queryProjection.forward(query, rows: R, into: buffers.projectedQuery)
+        queryProjection.forward(query, rows: R, into: buffers.projectedQuery, packed: buffers.queryWeights)
+        // Search keeps the features channel-major, [R, C, T], so the convolution's sweeps are
+        // contiguous; training keeps [R, T, C], the layout of U's product and its backward.
+        let channelMajor = buffers.hidden == nil
         convolution.value.withUnsafeBufferPointer { fw in
             let F = fw.baseAddress!
             for r in 0..<R {
@@ -61,29 +64,80 @@ public struct LocationAwareAttention: Attention {
                     for k in 0..<K {
                         let w = F[c * K + k]
                         let j0 = max(0, P - k), j1 = min(T, T + P - k)   // 0 ≤ j + k − P < T
-                        var j = j0
-                        while j < j1 { feat[j * C + c] += w * prev[j + k - P]; j += 1 }
+                        if channelMajor {
+                            let out = feat + c * T, src = prev + k - P
+                            for j in j0..<j1 { out[j] += w * src[j] }
+                        } else {
+                            var j = j0
+                            while j < j1 { feat[j * C + c] += w * prev[j + k - P]; j += 1 }
+                        }
                     }
                 }
             }
         }
         // hidden = tanh(U f + W s + V h), then e = hidden · w.
-        locationProjection.forward(buffers.locationFeatures, rows: R * T, into: buffers.hidden)
         memory.keys.withUnsafeBufferPointer { kp in
         memory.encoder.withUnsafeBufferPointer { ep in
         scorer.value.withUnsafeBufferPointer { wp in
-            for r in 0..<R {
-                let u = rowUtterance?[r] ?? r
-                let len = memory.lengths[u]
-                let ws = buffers.projectedQuery + r * A
-                for j in 0..<len {
-                    let z = buffers.hidden + (r * T + j) * A, key = kp.baseAddress! + (u * T + j) * A
-                    buffers.energies[r * T + j] = Self.energy(z, query: ws, key: key, scorer: wp.baseAddress!, count: A)
+            if let hidden = buffers.hidden {
+                locationProjection.forward(buffers.locationFeatures, rows: R * T, into: hidden)
+                for r in 0..<R {
+                    let u = rowUtterance?[r] ?? r
+                    let ws = buffers.projectedQuery + r * A
+                    for j in 0..<memory.lengths[u] {
+                        let z = hidden + (r * T + j) * A, key = kp.baseAddress! + (u * T + j) * A
+                        buffers.energies[r * T + j] = Self.energy(z, query: ws, key: key, scorer: wp.baseAddress!, count: A)
+                    }
+                }
+            } else {
+                // Uᵀ [C, A], so that U f_ij is C multiply-adds of contiguous rows.
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: C * A) { ut in
+                    locationProjection.weight.value.withUnsafeBufferPointer { u in
+                        for a in 0..<A { for c in 0..<C { ut[c * A + a] = u[a * C + c] } }
+                    }
+                    for r in 0..<R {
+                        let u = rowUtterance?[r] ?? r
+                        let ws = buffers.projectedQuery + r * A
+                        for j in 0..<memory.lengths[u] {
+                            buffers.energies[r * T + j] = Self.energy(
+                                features: buffers.locationFeatures + r * T * C + j, stride: T, channels: C, locationWeights: ut.baseAddress!,
+                                query: ws, key: kp.baseAddress! + (u * T + j) * A, scorer: wp.baseAddress!, count: A)
+                        }
+                    }
                 }
             }
             AttentionMath.attend(energies: buffers.energies, rows: R, rowUtterance: rowUtterance, memory: memory,
                                  encoder: ep.baseAddress!, weights: weights, context: context)
         }}}
+    }
+
+    /// e = w · tanh(Σ_c f_c Uᵀ[c] + W s + V h) without storing the pre-activations (search);
+    /// f_c is at f[c · stride].
+    @inline(__always)
+    static func energy(features f: UnsafePointer<Float>, stride: Int, channels C: Int, locationWeights ut: UnsafePointer<Float>,
+                       query ws: UnsafePointer<Float>, key: UnsafePointer<Float>,
+                       scorer w: UnsafePointer<Float>, count A: Int) -> Float {
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        var a = 0
+        while a + 16 <= A {
+            var z0 = Kernels.load8(ws + a) + Kernels.load8(key + a)
+            var z1 = Kernels.load8(ws + a + 8) + Kernels.load8(key + a + 8)
+            for c in 0..<C {
+                let fc = SIMD8<Float>(repeating: f[c * stride]), row = ut + c * A + a
+                z0 = Kernels.multiplyAdd(fc, Kernels.load8(row), z0)
+                z1 = Kernels.multiplyAdd(fc, Kernels.load8(row + 8), z1)
+            }
+            acc0 = Kernels.multiplyAdd(Kernels.tanh(z0), Kernels.load8(w + a), acc0)
+            acc1 = Kernels.multiplyAdd(Kernels.tanh(z1), Kernels.load8(w + a + 8), acc1)
+            a += 16
+        }
+        var e = (acc0 + acc1).sum()
+        for i in a..<A {
+            var z = ws[i] + key[i]
+            for c in 0..<C { z += f[c * stride] * ut[c * A + i] }
+            e += w[i] * Kernels.tanh(z)
+        }
+        return e
     }
 
     /// z = tanh(z + W s + V h) in place, then e = z · w (the same sums as `Kernels.dot`), sixteen
@@ -114,6 +168,7 @@ public struct LocationAwareAttention: Attention {
         // Reuse the energies buffer for de, and turn hidden into dpre = de·w ⊙ (1 − z²) in place
         // after its value has served for dw.
         let dws = buffers.dProjectedQuery, dFeatures = buffers.dLocationFeatures
+        guard let hiddenBuffer = buffers.hidden else { preconditionFailure("attention backward needs the forward's hidden buffer") }
         dws.update(repeating: 0, count: R * A)
         memory.encoder.withUnsafeBufferPointer { ep in
         memory.dEncoder.withUnsafeMutableBufferPointer { dep in
@@ -129,7 +184,7 @@ public struct LocationAwareAttention: Attention {
                     length: len, frames: T, encoderSize: E, dWeights: dWeights + r * T, dEnergies: de)
                 let dwsr = dws + r * A
                 for j in 0..<len {
-                    let z = buffers.hidden + (r * T + j) * A, dk = dkp.baseAddress! + (r * T + j) * A
+                    let z = hiddenBuffer + (r * T + j) * A, dk = dkp.baseAddress! + (r * T + j) * A
                     let d = de[j]
                     for a in 0..<A {
                         let zv = z[a]
@@ -140,12 +195,12 @@ public struct LocationAwareAttention: Attention {
                         dk[a] += g
                     }
                 }
-                for j in len..<T { (buffers.hidden + (r * T + j) * A).update(repeating: 0, count: A) }
+                for j in len..<T { (hiddenBuffer + (r * T + j) * A).update(repeating: 0, count: A) }
             }
         }}}}}
         queryProjection.backward(x: query, dy: dws, rows: R, dx: dQuery)
         do {
-            locationProjection.backward(x: buffers.locationFeatures, dy: buffers.hidden, rows: R * T, dx: dFeatures)
+            locationProjection.backward(x: buffers.locationFeatures, dy: hiddenBuffer, rows: R * T, dx: dFeatures)
             convolution.value.withUnsafeBufferPointer { fw in
             convolution.grad.withUnsafeMutableBufferPointer { dfw in
                 for r in 0..<R {

@@ -183,7 +183,15 @@ public enum TimeMajor {
 
 extension LASModel {
     /// Listener output of a batch, wrapped for attention (keys computed once).
+    ///
+    /// Single-threaded BLAS throughout: the listener already runs its two directions on two
+    /// threads, and one multi-threaded product here would leave OpenBLAS's worker spinning
+    /// (sched_yield, about 0.1 s) on the core the beam search needs next.
     public func attentionMemory(_ batch: FeatureBatch) throws -> AttentionMemory {
+        try BLASThreads.single { try encodedMemory(batch) }
+    }
+
+    private func encodedMemory(_ batch: FeatureBatch) throws -> AttentionMemory {
         let (encoder, frames, lengths) = encode(batch)
         if let short = lengths.firstIndex(where: { $0 < 1 }) {
             throw ModelError.utteranceTooShort(index: short, frames: batch.lengths[short], needed: config.timeReduction)

@@ -13,11 +13,11 @@ public enum Kernels {
         let x2 = x * x
         let c = TanhCoefficients.self
         var p = c.p13
-        p = p * x2 + c.p11; p = p * x2 + c.p9; p = p * x2 + c.p7; p = p * x2 + c.p5
-        p = p * x2 + c.p3; p = p * x2 + c.p1
+        p = horner(p, x2, c.p11); p = horner(p, x2, c.p9); p = horner(p, x2, c.p7); p = horner(p, x2, c.p5)
+        p = horner(p, x2, c.p3); p = horner(p, x2, c.p1)
         p = p * x
         var q = c.q6
-        q = q * x2 + c.q4; q = q * x2 + c.q2; q = q * x2 + c.q0
+        q = horner(q, x2, c.q4); q = horner(q, x2, c.q2); q = horner(q, x2, c.q0)
         return abs(a) < c.tiny ? a : p / q
     }
 
@@ -35,13 +35,43 @@ public enum Kernels {
         let x2 = x * x
         let c = TanhCoefficients.self
         var p = SIMD8<Float>(repeating: c.p13)
-        p = p * x2 + c.p11; p = p * x2 + c.p9; p = p * x2 + c.p7; p = p * x2 + c.p5
-        p = p * x2 + c.p3; p = p * x2 + c.p1
+        p = horner(p, x2, c.p11); p = horner(p, x2, c.p9); p = horner(p, x2, c.p7); p = horner(p, x2, c.p5)
+        p = horner(p, x2, c.p3); p = horner(p, x2, c.p1)
         p = p * x
         var q = SIMD8<Float>(repeating: c.q6)
-        q = q * x2 + c.q4; q = q * x2 + c.q2; q = q * x2 + c.q0
+        q = horner(q, x2, c.q4); q = horner(q, x2, c.q2); q = horner(q, x2, c.q0)
         let tiny = SIMD8<Float>(repeating: c.tiny)
         return (p / q).replacing(with: a, where: (a .< tiny) .& (a .> -tiny))
+    }
+
+    /// One Horner step p·x + c: a fused multiply-add where the build targets FMA hardware
+    /// (`LAS_FMA`, see Package.swift), else a multiply and an add (a software fma would be slow).
+    @inline(__always)
+    static func horner(_ p: Float, _ x: Float, _ c: Float) -> Float {
+        #if LAS_FMA
+        return c.addingProduct(p, x)
+        #else
+        return p * x + c
+        #endif
+    }
+
+    /// a·b + c on eight lanes, fused where the build targets FMA hardware.
+    @inline(__always)
+    static func multiplyAdd(_ a: SIMD8<Float>, _ b: SIMD8<Float>, _ c: SIMD8<Float>) -> SIMD8<Float> {
+        #if LAS_FMA
+        return c.addingProduct(a, b)
+        #else
+        return a * b + c
+        #endif
+    }
+
+    @inline(__always)
+    static func horner(_ p: SIMD8<Float>, _ x: SIMD8<Float>, _ c: Float) -> SIMD8<Float> {
+        #if LAS_FMA
+        return SIMD8<Float>(repeating: c).addingProduct(p, x)
+        #else
+        return p * x + c
+        #endif
     }
 
     @inline(__always)
