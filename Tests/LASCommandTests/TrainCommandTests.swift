@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LASKit
 
 final class TrainCommandTests: XCTestCase {
     static let tinyConfig = """
@@ -29,6 +30,28 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertFalse(second.stdout.contains("epoch 1: train loss"), "epoch 1 is not repeated")
         let log = try String(contentsOf: out.appendingPathComponent("train-log.jsonl"), encoding: .utf8)
         XCTAssertEqual(log.split(separator: "\n").filter { $0.contains("\"type\":\"epoch\"") }.count, 2)
+    }
+
+    func testConfigFileChangesOnlyTheModelSettingsItNames() throws {
+        // The file names sizes and a dropout; the joint CTC weight stays at the command's 0.3
+        // and utterance mean normalization at its default (on).
+        let dir = CommandFixtures.temporaryDirectory("train-config")
+        let data = try CommandFixtures.an4Manifest(in: dir, name: "train.jsonl", speakers: ["fash"], perSpeaker: 2)
+        let config = dir.appendingPathComponent("config.json")
+        try """
+        {"model": {"encoderHidden": 8, "encoderLayers": 2, "embeddingSize": 4, "decoderHidden": 8, "attentionSize": 8,
+                   "attentionChannels": 2, "attentionKernel": 5, "dropout": 0.25},
+         "training": {"speeds": [], "batchSize": 2}}
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("run")
+        let r = try LASProcess.run(["train", "--train", data, "--dev", data, "--output", out.path, "--config", config.path,
+                                    "--max-steps", "1"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let recognizer = try ModelFile.load(out.appendingPathComponent("best.safetensors").path)
+        XCTAssertEqual(recognizer.model.config.encoderHidden, 8)
+        XCTAssertEqual(recognizer.model.config.dropout, 0.25)
+        XCTAssertEqual(recognizer.model.config.ctcWeight, 0.3)
+        XCTAssertTrue(recognizer.cmvn.subtractsUtteranceMean)
     }
 
     func testMalformedManifestLineIsReportedWithFileAndLine() throws {

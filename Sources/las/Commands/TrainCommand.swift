@@ -78,8 +78,16 @@ struct TrainCommand: ParsableCommand {
             }
             do {
                 let file = try JSONDecoder().decode(ConfigFile.self, from: data)
-                if let m = file.model { model = m }
                 if let t = file.training { training = t }
+                // Keys the file leaves out keep this command's defaults (CTC weight, dropout),
+                // not LASConfig's bare ones: the file's model object is laid over them.
+                if file.model != nil,
+                   let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+                   let changes = root["model"] as? [String: Any],
+                   var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any] {
+                    merged.merge(changes) { _, new in new }
+                    model = try JSONDecoder().decode(LASConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+                }
             } catch {
                 throw CommandError("\(config): not a valid configuration (\(error))")
             }
