@@ -67,11 +67,7 @@ public enum Kernels {
 
     @inline(__always)
     static func horner(_ p: SIMD8<Float>, _ x: SIMD8<Float>, _ c: Float) -> SIMD8<Float> {
-        #if LAS_FMA
-        return SIMD8<Float>(repeating: c).addingProduct(p, x)
-        #else
-        return p * x + c
-        #endif
+        multiplyAdd(p, x, SIMD8<Float>(repeating: c))
     }
 
     @inline(__always)
