@@ -17,6 +17,7 @@ struct LAS: ParsableCommand {
             FeaturesCommand.self,
             TrainCommand.self,
             ExportCommand.self,
+            AverageCommand.self,
             BenchCommand.self,
             WERCommand.self,
         ]

@@ -10,6 +10,7 @@ enum CommandFixtures {
     }
 
     static var samples: URL { LASProcess.repositoryRoot.appendingPathComponent("audio-samples") }
+    static var fsdd: URL { LASProcess.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/fsdd") }
     static var an4: URL { LASProcess.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/an4") }
 
     /// An untrained model with a tiny configuration: its transcripts are nonsense, but every

@@ -64,6 +64,7 @@ public struct LocationAwareAttention: Attention {
                     for k in 0..<K {
                         let w = F[c * K + k]
                         let j0 = max(0, P - k), j1 = min(T, T + P - k)   // 0 ≤ j + k − P < T
+                        if j0 >= j1 { continue }   // utterances shorter than half the kernel
                         if channelMajor {
                             let out = feat + c * T, src = prev + k - P
                             for j in j0..<j1 { out[j] += w * src[j] }

@@ -48,6 +48,10 @@ public final class Trainer {
 
     public var checkpointPath: String { directory.appendingPathComponent("checkpoint.safetensors").path }
     public var bestPath: String { directory.appendingPathComponent("best.safetensors").path }
+    /// The model as it stood after epoch `epoch` (1-based), kept for averaging.
+    public func epochModelPath(_ epoch: Int) -> String {
+        directory.appendingPathComponent(String(format: "epoch-%03d.safetensors", epoch)).path
+    }
     public var totalSteps: Int { options.maxSteps.map { min($0, options.epochs * batches.batches.count) } ?? options.epochs * batches.batches.count }
 
     public init(recognizer: Recognizer, train: [LabeledExample], dev: [LabeledExample],
@@ -136,11 +140,12 @@ public final class Trainer {
                                                   seconds: Date().timeIntervalSince(epochStart), isBest: isBest)
             if isBest {
                 state.bestDevWER = dev.wer; state.bestDevCER = dev.cer
-                var best = recognizer
-                best.notes["epoch"] = String(state.epoch + 1)
-                best.notes["dev_wer"] = String(format: "%.4f", dev.wer)
-                best.notes["dev_cer"] = String(format: "%.4f", dev.cer)
-                try ModelFile.save(best, to: bestPath)
+                try ModelFile.save(annotated(epoch: state.epoch + 1, dev: dev), to: bestPath)
+            }
+            if options.keptEpochModels > 0 {
+                try ModelFile.save(annotated(epoch: state.epoch + 1, dev: dev), to: epochModelPath(state.epoch + 1))
+                let expired = epochModelPath(state.epoch + 1 - options.keptEpochModels)
+                if state.epoch + 1 > options.keptEpochModels { try? FileManager.default.removeItem(atPath: expired) }
             }
             state.epoch += 1
             state.batchInEpoch = 0
@@ -152,6 +157,15 @@ public final class Trainer {
             try saveCheckpoint(events)
         }
         return reports
+    }
+
+    /// The current model, noting which epoch it is and how it scored on dev.
+    func annotated(epoch: Int, dev: (loss: Double, cer: Double, wer: Double)) -> Recognizer {
+        var r = recognizer
+        r.notes["epoch"] = String(epoch)
+        r.notes["dev_wer"] = String(format: "%.4f", dev.wer)
+        r.notes["dev_cer"] = String(format: "%.4f", dev.cer)
+        return r
     }
 
     func saveCheckpoint(_ events: (TrainingEvent) -> Void) throws {

@@ -12,6 +12,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var clipNorm: Float = 5
     /// Checkpoint every this many steps, and at the end of every epoch.
     public var checkpointEvery = 200
+    /// Keep the model of each of the last this many epochs as `epoch-NNN.safetensors`, for
+    /// `las average` (0: keep none).
+    public var keptEpochModels = 5
     /// Write a step line to the training log every this many steps.
     public var logEvery = 10
     public var seed: UInt64 = 1
@@ -43,6 +46,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         clipNorm = try c.decodeIfPresent(Float.self, forKey: .clipNorm) ?? clipNorm
         checkpointEvery = try c.decodeIfPresent(Int.self, forKey: .checkpointEvery) ?? checkpointEvery
         logEvery = try c.decodeIfPresent(Int.self, forKey: .logEvery) ?? logEvery
+        keptEpochModels = try c.decodeIfPresent(Int.self, forKey: .keptEpochModels) ?? keptEpochModels
         seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? seed
         threads = try c.decodeIfPresent(Int.self, forKey: .threads) ?? threads
         if c.contains(.specAugment) { specAugment = try c.decodeIfPresent(SpecAugment.self, forKey: .specAugment) }

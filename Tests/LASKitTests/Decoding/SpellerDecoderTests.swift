@@ -5,10 +5,25 @@ final class SpellerDecoderTests: XCTestCase {
     /// The step-by-step decoder used by search must compute exactly what teacher forcing does.
     func testDecoderStepsReproduceTeacherForcedLogProbabilities() throws {
         for kind in AttentionKind.allCases {
-            let model = LASModel(config: ModelGradientTests.tinyConfig(kind), seed: 3)
+            try assertDecoderReproducesTeacherForcing(ModelGradientTests.tinyConfig(kind), frames: [9, 6])
+        }
+    }
+
+    /// Digits last half a second: 12 encoder frames, fewer than half the las-bench kernel of 31.
+    /// The location convolution's taps then reach past both ends of the utterance at once.
+    func testDecoderHandlesUtterancesShorterThanHalfTheLocationKernel() throws {
+        var config = ModelGradientTests.tinyConfig(.location)
+        config.attentionKernel = 31
+        try assertDecoderReproducesTeacherForcing(config, frames: [9, 6])
+    }
+
+    func assertDecoderReproducesTeacherForcing(_ config: LASConfig, frames: [Int]) throws {
+        do {
+            let kind = config.attention
+            let model = LASModel(config: config, seed: 3)
             var rng = SplitMix64(seed: 4)
             let D = 3
-            let data = [9, 6].map { (values: GradientCheck.random($0 * D, rng: &rng), frames: $0) }
+            let data = frames.map { (values: GradientCheck.random($0 * D, rng: &rng), frames: $0) }
             let batch = FeatureBatch(data, width: D)
             let memory = try model.attentionMemory(batch)
             let targets: [[Int32]] = [[2, 3, 4], [5, 2]]

@@ -81,6 +81,28 @@ final class TrainerTests: XCTestCase {
         XCTAssertTrue(epochLines[0].contains("\"dev_wer\""), String(epochLines[0]))
     }
 
+    func testTheLastEpochsModelsAreKeptForAveragingAndOlderOnesRemoved() throws {
+        let dir = temporaryDirectory()
+        var o = options
+        o.epochs = 3; o.keptEpochModels = 2
+        let trainer = try makeTrainer(dir, options: o)
+        try trainer.run()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: trainer.epochModelPath(1)))
+        XCTAssertEqual(try ModelFile.load(trainer.epochModelPath(2)).notes["epoch"], "2")
+        let last = try ModelFile.load(trainer.epochModelPath(3))
+        for (p, q) in zip(last.model.parameters, trainer.recognizer.model.parameters) { XCTAssertEqual(p.value, q.value, p.name) }
+    }
+
+    func testNoEpochModelsAreWrittenWhenNoneAreKept() throws {
+        let dir = temporaryDirectory()
+        var o = options
+        o.keptEpochModels = 0
+        let trainer = try makeTrainer(dir, options: o)
+        try trainer.run()
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        XCTAssertFalse(names.contains { $0.hasPrefix("epoch-") }, "\(names)")
+    }
+
     func testNonFiniteLossStopsTrainingWithoutTouchingTheWeights() throws {
         let vocabulary = Vocabulary.build(from: ["AB A"])
         var data = Self.syntheticExamples(2, vocabulary: vocabulary, seed: 42)
