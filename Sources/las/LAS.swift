@@ -18,6 +18,7 @@ struct LAS: ParsableCommand {
             TrainCommand.self,
             ExportCommand.self,
             AverageCommand.self,
+            LanguageModelCommand.self,
             BenchCommand.self,
             WERCommand.self,
         ]

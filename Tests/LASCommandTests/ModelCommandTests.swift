@@ -59,4 +59,35 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
+
+    func testLanguageModelIsBuiltFromTranscriptsAndUsedInSearch() throws {
+        let dir = CommandFixtures.temporaryDirectory("lm")
+        let model = try CommandFixtures.tinyModel(in: dir)
+        let manifest = dir.appendingPathComponent("text.jsonl")
+        try """
+        {"audio_filepath": "missing-1.wav", "text": "Erase seven"}
+        {"audio_filepath": "missing-2.wav", "text": "enter four"}
+        """.write(to: manifest, atomically: true, encoding: .utf8)
+        let out = dir.appendingPathComponent("with-lm.safetensors").path
+        let r = try LASProcess.run(["lm", manifest.path, "--model", model, "--output", out, "--order", "4"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("4-gram character language model from 2 transcripts"), r.stdout)
+        let lm = try XCTUnwrap(try ModelFile.load(out).languageModel)
+        XCTAssertEqual(lm.order, 4)
+        let sample = CommandFixtures.samples.appendingPathComponent("an52-mmaf-b.wav").path
+        let t = try LASProcess.run(["transcribe", "--model", out, "--lm-weight", "0.5", sample])
+        XCTAssertEqual(t.status, 0, t.stderr)
+    }
+
+    func testLanguageModelFromAnEmptyManifestIsRefused() throws {
+        let dir = CommandFixtures.temporaryDirectory("lm-empty")
+        let model = try CommandFixtures.tinyModel(in: dir)
+        let manifest = dir.appendingPathComponent("empty.jsonl")
+        try Data().write(to: manifest)
+        let out = dir.appendingPathComponent("x.safetensors").path
+        let r = try LASProcess.run(["lm", manifest.path, "--model", model, "--output", out])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains(manifest.path), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+    }
 }

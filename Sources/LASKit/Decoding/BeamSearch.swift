@@ -17,6 +17,10 @@ public struct BeamSearch {
     /// λ of joint CTC/attention decoding (Watanabe et al. 2017): a hypothesis scores
     /// (1 − λ)·log p_att + λ·log p_ctc(prefix). Needs `ctc` scorers; 0 turns it off.
     public var ctcWeight: Float = 0
+    /// μ of shallow fusion with a character language model: each token adds
+    /// μ · log P_LM(token | hypothesis) to the score. 0 (or no model) turns it off.
+    public var languageModel: CharacterNGram?
+    public var languageModelWeight: Float = 0
     /// Workers each decoder step splits its hypotheses between (`SpellerDecoder`).
     public var threads = 2
 
@@ -29,6 +33,8 @@ public struct BeamSearch {
         /// The length-normalized search score (joint with CTC when it is on).
         public var score: Float
         var ctc: CTCPrefixScorer.State?
+        /// Σ log P_LM of the tokens (0 without a language model).
+        public var languageModelLogProbability: Float = 0
         /// α per emitted token including <eos>, each over the utterance's encoder frames.
         public var alignment: [[Float]]
     }
@@ -53,6 +59,7 @@ public struct BeamSearch {
 
     func search(speller: Speller, memory: AttentionMemory, ctc: [CTCPrefixScorer]?) -> Output {
         let λ = ctc == nil ? 0 : ctcWeight
+        let lm = languageModelWeight > 0 ? languageModel : nil, μ = lm == nil ? 0 : languageModelWeight
         // With CTC, the attention proposes `preBeam` tokens per hypothesis and the joint score chooses
         // (1.5 × beam as in ESPnet; at least 4, so that even greedy search can let CTC veto a loop).
         let preBeam = min(speller.vocabularySize - 1, max(4, beamSize + beamSize / 2))
@@ -71,6 +78,7 @@ public struct BeamSearch {
         candidates.reserveCapacity(beamSize * V)
         var proposals: [(score: Float, row: Int, token: Int32, source: Int)] = []
         var ctcStates: [CTCPrefixScorer.State?] = []
+        var lmRows = [Float](repeating: 0, count: lm == nil ? 0 : beamSize * V)
         while steps < limit && live.contains(where: { !$0.isEmpty }) {
             decoder.step(tokens)
             steps += 1
@@ -84,15 +92,21 @@ public struct BeamSearch {
                     for (k, entry) in live[u].enumerated() {
                         let row = lp.baseAddress! + entry.row * V
                         proposals.removeAll(keepingCapacity: true)
+                        // (1 − λ)·log p_att + μ·log p_LM here; λ·log p_ctc below, for the pre-beam's survivors.
+                        if let lm {
+                            lmRows.withUnsafeMutableBufferPointer { lm.logProbabilities(after: entry.hyp.tokens[...], into: $0.baseAddress! + k * V) }
+                        }
                         for tok in 1..<V {   // id 0 (blank/pad) is never emitted
                             if forbidEndOfSentence && Int32(tok) == LASModel.eosID { continue }
-                            proposals.append((entry.hyp.logProbability + row[tok], entry.row, Int32(tok), k))
+                            var score = (1 - λ) * (entry.hyp.logProbability + row[tok])
+                            if lm != nil { score += μ * (entry.hyp.languageModelLogProbability + lmRows[k * V + tok]) }
+                            proposals.append((score, entry.row, Int32(tok), k))
                         }
                         if let scorer = ctc?[u], let state = entry.hyp.ctc {
                             Self.selectTop(&proposals, count: preBeam)
                             for p in proposals.prefix(preBeam) {
                                 let next = scorer.extend(state, with: p.token, endOfSentence: LASModel.eosID)
-                                candidates.append(((1 - λ) * p.score + λ * next.score, p.row, p.token, ctcStates.count))
+                                candidates.append((p.score + λ * next.score, p.row, p.token, ctcStates.count))
                                 ctcStates.append(next)
                             }
                         } else {
@@ -105,6 +119,7 @@ public struct BeamSearch {
                         var h = live[u][source].hyp
                         let rowLogp = lp.baseAddress![c.row * V + Int(c.token)]
                         h.logProbability += rowLogp
+                        if lm != nil { h.languageModelLogProbability += lmRows[source * V + Int(c.token)] }
                         if ctc != nil { h.ctc = ctcStates[c.source] }
                         if keepAlignments {
                             let start = c.row * T

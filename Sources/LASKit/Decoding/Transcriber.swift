@@ -30,6 +30,8 @@ public final class Transcriber {
         public var lengthNormalization: Float = 1
         /// Weight of the CTC prefix score in joint decoding (used when the model has a CTC head).
         public var ctcWeight: Float = 0.5
+        /// μ of shallow fusion with the model's character language model (when it has one).
+        public var languageModelWeight: Float = 0
         /// Audio longer than this is split at low-energy points and decoded piece by piece.
         public var maxSegmentSeconds: Double = 20
         /// Utterances per listener batch.
@@ -90,6 +92,8 @@ public final class Transcriber {
             search.lengthNormalization = options.lengthNormalization
             search.keepAlignments = true
             search.ctcWeight = options.ctcWeight
+            search.languageModel = recognizer.languageModel
+            search.languageModelWeight = options.languageModelWeight
             search.threads = threads
             let out = search.decode(speller: recognizer.model.speller, memory: memory,
                                     ctc: options.ctcWeight > 0 ? ctcScorers(memory) : nil)

@@ -36,6 +36,7 @@ public enum ModelAverage {
         for key in ["epoch", "dev_wer", "dev_cer"] { notes[key] = nil }   // described one epoch, not the mean
         notes["averaged_from"] = models.map { $0.path }.joined(separator: ",")
         return Recognizer(model: result, vocabulary: first.vocabulary, normalizer: first.normalizer,
-                          featureConfig: first.featureConfig, cmvn: first.cmvn, notes: notes)
+                          featureConfig: first.featureConfig, cmvn: first.cmvn, notes: notes,
+                          languageModel: first.languageModel)
     }
 }

@@ -11,14 +11,17 @@ public enum ModelFile {
     enum Key {
         static let format = "format", version = "format_version", config = "model_config", vocabulary = "vocabulary"
         static let normalizer = "text_normalizer", features = "feature_config", cmvn = "cmvn", notes = "notes"
+        static let languageModel = "character_lm"
     }
 
     /// Metadata describing `recognizer` (shared by model files and checkpoints).
     static func metadata(_ recognizer: Recognizer) throws -> [String: String] {
-        [Key.format: formatName, Key.version: String(formatVersion),
+        var meta = [Key.format: formatName, Key.version: String(formatVersion),
          Key.config: try json(recognizer.model.config), Key.vocabulary: try json(recognizer.vocabulary),
          Key.normalizer: try json(recognizer.normalizer), Key.features: try json(recognizer.featureConfig),
          Key.cmvn: try json(recognizer.cmvn), Key.notes: try json(recognizer.notes)]
+        if let lm = recognizer.languageModel { meta[Key.languageModel] = try json(lm) }
+        return meta
     }
 
     static func tensors(_ model: LASModel) -> [String: SafetensorsTensor] {
@@ -53,6 +56,10 @@ public enum ModelFile {
         let features: FeatureConfig = try decode(meta, Key.features, path: path)
         let cmvn: CMVN = try decode(meta, Key.cmvn, path: path)
         let notes: [String: String] = (try? decode(meta, Key.notes, path: path)) ?? [:]
+        let languageModel: CharacterNGram? = meta[Key.languageModel] == nil ? nil : try decode(meta, Key.languageModel, path: path)
+        if let lm = languageModel, lm.vocabularySize != vocabulary.count {
+            throw ModelFileError(path: path, problem: "the character language model has \(lm.vocabularySize) symbols but the vocabulary \(vocabulary.count)")
+        }
         guard vocabulary.count == config.vocabularySize else {
             throw ModelFileError(path: path, problem: "vocabulary has \(vocabulary.count) symbols but the model outputs \(config.vocabularySize)")
         }
@@ -66,7 +73,7 @@ public enum ModelFile {
         let model = LASModel(config: config, seed: 0)
         try load(file.tensors, into: model, path: path)
         return Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer, featureConfig: features,
-                          cmvn: cmvn, notes: notes)
+                          cmvn: cmvn, notes: notes, languageModel: languageModel)
     }
 
     static func load(_ tensors: [String: SafetensorsTensor], into model: LASModel, path: String) throws {

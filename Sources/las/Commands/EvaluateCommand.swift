@@ -22,6 +22,8 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Beam width (1 is greedy search).") var beam = 8
     @Option(help: "Weight of the CTC prefix score in joint CTC/attention decoding (models with a CTC head; 0: attention only).")
     var ctcWeight: Float = 0.5
+    @Option(help: "Weight of the model's character language model in beam search (models that carry one, see `las lm`; 0: off).")
+    var lmWeight: Float = 0
     @Option(help: "Threads.") var threads = 2
     @Option(help: ArgumentHelp("Write hypotheses as `id text` lines (Kaldi style) to FILE.", valueName: "FILE")) var output: String?
     @Option(help: ArgumentHelp("Write per-utterance JSON lines with the aligned reference and hypothesis to FILE.", valueName: "FILE"))
@@ -30,6 +32,7 @@ struct EvaluateCommand: ParsableCommand {
     func validate() throws {
         guard beam >= 1 else { throw ValidationError("--beam must be at least 1") }
         guard ctcWeight >= 0 && ctcWeight <= 1 else { throw ValidationError("--ctc-weight must be between 0 and 1") }
+        guard lmWeight >= 0 && lmWeight <= 10 else { throw ValidationError("--lm-weight must be between 0 and 10") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
@@ -50,6 +53,7 @@ struct EvaluateCommand: ParsableCommand {
         var options = Transcriber.Options()
         options.beamSize = beam
         options.ctcWeight = ctcWeight
+        options.languageModelWeight = lmWeight
         let transcriber = Transcriber(recognizer: recognizer, options: options)
         let start = Date()
         let results = transcriber.transcribe(files: utterances.map(\.audioPath), threads: threads)

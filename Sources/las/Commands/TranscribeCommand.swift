@@ -26,6 +26,8 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Beam width (1 is greedy search).") var beam = 8
     @Option(help: "Weight of the CTC prefix score in joint CTC/attention decoding (models with a CTC head; 0: attention only).")
     var ctcWeight: Float = 0.5
+    @Option(help: "Weight of the model's character language model in beam search (models that carry one, see `las lm`; 0: off).")
+    var lmWeight: Float = 0
     @Option(help: "Output: text or json (one JSON object per line).") var format: OutputFormat = .text
     @Option(help: "Threads for reading audio and for matrix products.") var threads = 2
     @Option(help: ArgumentHelp("Write an SVG of the attention weights for each file into DIR.", valueName: "DIR"))
@@ -37,6 +39,7 @@ struct TranscribeCommand: ParsableCommand {
     func validate() throws {
         guard beam >= 1 else { throw ValidationError("--beam must be at least 1") }
         guard ctcWeight >= 0 && ctcWeight <= 1 else { throw ValidationError("--ctc-weight must be between 0 and 1") }
+        guard lmWeight >= 0 && lmWeight <= 10 else { throw ValidationError("--lm-weight must be between 0 and 10") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard maxSegmentSeconds >= 1 else { throw ValidationError("--max-segment-seconds must be at least 1") }
     }
@@ -51,6 +54,7 @@ struct TranscribeCommand: ParsableCommand {
         var options = Transcriber.Options()
         options.beamSize = beam
         options.ctcWeight = ctcWeight
+        options.languageModelWeight = lmWeight
         options.maxSegmentSeconds = maxSegmentSeconds
         let transcriber = Transcriber(recognizer: recognizer, options: options)
         let files = AudioPaths.expand(paths)

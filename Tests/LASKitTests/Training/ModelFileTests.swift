@@ -32,6 +32,24 @@ final class ModelFileTests: XCTestCase {
         for (a, b) in zip(r.model.parameters, back.model.parameters) { XCTAssertEqual(a.value, b.value, a.name) }
     }
 
+    func testCharacterLanguageModelIsSavedAndLoaded() throws {
+        var r = Self.tinyRecognizer()
+        r.languageModel = r.languageModel(order: 3, texts: ["ab c", "cab"])
+        let path = temporaryPath("lm.safetensors")
+        try ModelFile.save(r, to: path)
+        XCTAssertEqual(try ModelFile.load(path).languageModel, r.languageModel)
+    }
+
+    func testLanguageModelForAnotherVocabularyIsRejected() throws {
+        var r = Self.tinyRecognizer()
+        r.languageModel = CharacterNGram(order: 2, vocabularySize: r.vocabulary.count + 1, sentences: [[2, 3]])
+        let path = temporaryPath("lm-bad.safetensors")
+        try ModelFile.save(r, to: path)
+        XCTAssertThrowsError(try ModelFile.load(path)) { error in
+            XCTAssertTrue("\(error)".contains("character language model"), "\(error)")
+        }
+    }
+
     func testHalfPrecisionModelLoadsWithinFloat16Rounding() throws {
         let r = Self.tinyRecognizer()
         let path = temporaryPath("h.safetensors")
