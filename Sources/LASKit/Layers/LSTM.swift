@@ -95,7 +95,9 @@ public struct LSTM: ParameterContainer {
         let T = cache.steps, B = cache.batch, H = hiddenSize, G = 4 * hiddenSize, D = inputSize
         var dx = [Float](overwrittenCount: inputGradient ? T * B * D : 0)
         guard T > 0 && B > 0 else { return dx }
-        var dGates = [Float](repeating: 0, count: T * B * G)
+        // Running rows are written by their step; padded ones are zeroed there (they enter the
+        // weight-gradient products below and must add nothing).
+        var dGates = [Float](overwrittenCount: T * B * G)
         var dh = [Float](repeating: 0, count: B * H), dc = [Float](repeating: 0, count: B * H)
         var dhPrev = [Float](repeating: 0, count: B * H)
         let whh = weightHH.value
@@ -112,8 +114,9 @@ public struct LSTM: ParameterContainer {
             let recurrent = PackedMatrix(whhp.baseAddress!, rows: G, columns: H)
             for t in stride(from: T - 1, through: 0, by: -1) {
                 let g = gp.baseAddress! + t * B * G, dg = dgp.baseAddress! + t * B * G
-                for bi in 0..<B where t < lens[bi] {
+                for bi in 0..<B {
                     let row = g + bi * G, drow = dg + bi * G
+                    if t >= lens[bi] { drow.update(repeating: 0, count: G); continue }
                     let cPrev = cp.baseAddress! + (t * B + bi) * H, cNow = cp.baseAddress! + ((t + 1) * B + bi) * H
                     let dyo = dyp.baseAddress! + (t * B + bi) * H
                     let dhr = dhB + bi * H
