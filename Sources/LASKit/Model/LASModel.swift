@@ -54,22 +54,8 @@ public final class LASModel: ParameterContainer {
 
     /// Teacher-forced loss of a labeled batch; with `backward`, also accumulates dloss/dθ into
     /// every parameter's `grad` (the caller zeroes them).
-    ///
-    /// Single-threaded BLAS throughout, as in `attentionMemory`: the listener runs its two
-    /// directions on the two cores, and a two-thread product in the speller between its
-    /// forward and backward leaves OpenBLAS's worker spinning in sched_yield into the next
-    /// concurrent stretch, three threads on two cores. The speller's products are too small
-    /// to gain from a second thread (tools/bench_vs_peer.sh: step 13 % faster without).
     public func loss(_ batch: FeatureBatch, targets: [[Int32]], training: Bool, backward: Bool,
                      samplingProbability: Float = 0, rng: inout SplitMix64) throws -> LossResult {
-        try BLASThreads.single {
-            try teacherForcedLoss(batch, targets: targets, training: training, backward: backward,
-                                  samplingProbability: samplingProbability, rng: &rng)
-        }
-    }
-
-    func teacherForcedLoss(_ batch: FeatureBatch, targets: [[Int32]], training: Bool, backward: Bool,
-                           samplingProbability: Float, rng: inout SplitMix64) throws -> LossResult {
         let B = batch.count, E = config.encoderOutputSize
         precondition(targets.count == B)
         var cache = Listener.Cache()
