@@ -1,3 +1,4 @@
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,24 +27,54 @@ public final class Adam {
         secondMoments = firstMoments
     }
 
-    public func update() {
+    /// One step on the parameters' gradients times `gradientScale` (how `clipScale` clips
+    /// without a pass that rewrites the gradients). Element-wise, so splitting a large tensor
+    /// between two threads changes nothing in the result; it halves a pass that streams 28
+    /// bytes per parameter (about 200 MB for las-bench).
+    public func update(gradientScale: Float = 1) {
         step += 1
         let c1 = 1 - powf(beta1, Float(step)), c2 = 1 - powf(beta2, Float(step))
-        let lr = learningRate / c1, b1 = beta1, b2 = beta2, eps = epsilon
-        let sqrtC2 = c2.squareRoot()
+        let constants = Constants(lr: learningRate / c1, b1: beta1, b2: beta2, sqrtC2: c2.squareRoot(),
+                                  eps: epsilon, scale: gradientScale)
         for (k, p) in parameters.enumerated() {
             p.value.withUnsafeMutableBufferPointer { w in
             p.grad.withUnsafeBufferPointer { g in
             firstMoments[k].withUnsafeMutableBufferPointer { m in
             secondMoments[k].withUnsafeMutableBufferPointer { v in
-                for i in 0..<w.count {
-                    let gi = g[i]
-                    m[i] = b1 * m[i] + (1 - b1) * gi
-                    v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                    // θ −= (lr/c1) · m / (√v/√c2 + ε)
-                    w[i] -= lr * m[i] / (v[i].squareRoot() / sqrtC2 + eps)
+                let w = w.baseAddress!, g = g.baseAddress!, m = m.baseAddress!, v = v.baseAddress!, n = p.count
+                if n < 1 << 16 {
+                    Self.apply(w, g, m, v, 0..<n, constants)
+                } else {
+                    let half = n / 2 & ~7
+                    DispatchQueue.concurrentPerform(iterations: 2) { i in
+                        Self.apply(w, g, m, v, i == 0 ? 0..<half : half..<n, constants)
+                    }
                 }
             }}}}
+        }
+    }
+
+    struct Constants { let lr, b1, b2, sqrtC2, eps, scale: Float }
+
+    /// θ −= (lr/c1) · m / (√v/√c2 + ε), after m ← β₁m + (1−β₁)g and v ← β₂v + (1−β₂)g².
+    @inline(__always)
+    static func apply(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                      _ v: UnsafeMutablePointer<Float>, _ range: Range<Int>, _ k: Constants) {
+        var i = range.lowerBound
+        while i + 8 <= range.upperBound {
+            let gi = Kernels.load8(g + i) * k.scale
+            let mi = k.b1 * Kernels.load8(m + i) + (1 - k.b1) * gi
+            let vi = k.b2 * Kernels.load8(v + i) + (1 - k.b2) * gi * gi
+            Kernels.store8(mi, m + i); Kernels.store8(vi, v + i)
+            Kernels.store8(Kernels.load8(w + i) - k.lr * mi / (vi.squareRoot() / k.sqrtC2 + k.eps), w + i)
+            i += 8
+        }
+        while i < range.upperBound {
+            let gi = g[i] * k.scale
+            m[i] = k.b1 * m[i] + (1 - k.b1) * gi
+            v[i] = k.b2 * v[i] + (1 - k.b2) * gi * gi
+            w[i] -= k.lr * m[i] / (v[i].squareRoot() / k.sqrtC2 + k.eps)
+            i += 1
         }
     }
 
@@ -54,21 +85,34 @@ public final class Adam {
     }
 }
 
-/// Global gradient-norm clipping (Pascanu et al. 2013): if ‖g‖₂ over all parameters exceeds
-/// `maxNorm`, scale every gradient by maxNorm/‖g‖. Returns the norm before clipping.
-@discardableResult
-public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
+/// ‖g‖₂ over all parameters' gradients (eight partial sums per tensor, then Double).
+public func gradientNorm(_ parameters: [Parameter]) -> Float {
     var sum = 0.0
     for p in parameters {
         p.grad.withUnsafeBufferPointer { g in
-            var s: Float = 0
-            for x in g { s += x * x }
+            var acc = SIMD8<Float>(), i = 0
+            while i + 8 <= g.count { let x = Kernels.load8(g.baseAddress! + i); acc += x * x; i += 8 }
+            var s = acc.sum()
+            while i < g.count { s += g[i] * g[i]; i += 1 }
             sum += Double(s)
         }
     }
-    let norm = Float(sum.squareRoot())
-    if norm > maxNorm && norm.isFinite {
-        let scale = maxNorm / norm
+    return Float(sum.squareRoot())
+}
+
+/// Global gradient-norm clipping (Pascanu et al. 2013): the factor maxNorm/‖g‖ when ‖g‖
+/// exceeds `maxNorm`, else 1. Pass it to `Adam.update(gradientScale:)`.
+public func clipScale(norm: Float, maxNorm: Float) -> Float {
+    norm > maxNorm && norm.isFinite ? maxNorm / norm : 1
+}
+
+/// Clipping that rewrites the gradients: scales every one by `clipScale` and returns the norm
+/// before clipping.
+@discardableResult
+public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
+    let norm = gradientNorm(parameters)
+    let scale = clipScale(norm: norm, maxNorm: maxNorm)
+    if scale != 1 {
         for p in parameters { p.grad.withUnsafeMutableBufferPointer { g in for i in 0..<g.count { g[i] *= scale } } }
     }
     return norm

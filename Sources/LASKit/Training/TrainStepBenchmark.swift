@@ -37,8 +37,7 @@ public struct TrainStepBenchmark {
             let start = DispatchTime.now().uptimeNanoseconds
             model.zeroGrad()
             _ = try model.loss(fb, targets: targets, training: true, backward: true, rng: &rng)
-            clipGradientNorm(model.parameters, maxNorm: 5)
-            adam.update()
+            adam.update(gradientScale: clipScale(norm: gradientNorm(model.parameters), maxNorm: 5))
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             if i >= warmup {
                 times.append(ms)

@@ -111,13 +111,13 @@ public final class Trainer {
                 guard result.loss.isFinite else {
                     throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: result.loss, checkpoint: checkpointPath)
                 }
-                let norm = clipGradientNorm(model.parameters, maxNorm: options.clipNorm)
+                let norm = gradientNorm(model.parameters)
                 guard norm.isFinite else {
                     throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: Double(norm), checkpoint: checkpointPath)
                 }
                 let lr = options.learningRate(step: state.step + 1, totalSteps: totalSteps)
                 optimizer.learningRate = lr
-                optimizer.update()
+                optimizer.update(gradientScale: clipScale(norm: norm, maxNorm: options.clipNorm))
                 state.step += 1
                 state.batchInEpoch += 1
                 state.epochLossSum += result.loss * Double(indices.count)
