@@ -105,15 +105,3 @@ public func gradientNorm(_ parameters: [Parameter]) -> Float {
 public func clipScale(norm: Float, maxNorm: Float) -> Float {
     norm > maxNorm && norm.isFinite ? maxNorm / norm : 1
 }
-
-/// Clipping that rewrites the gradients: scales every one by `clipScale` and returns the norm
-/// before clipping.
-@discardableResult
-public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Float) -> Float {
-    let norm = gradientNorm(parameters)
-    let scale = clipScale(norm: norm, maxNorm: maxNorm)
-    if scale != 1 {
-        for p in parameters { p.grad.withUnsafeMutableBufferPointer { g in for i in 0..<g.count { g[i] *= scale } } }
-    }
-    return norm
-}

@@ -138,12 +138,13 @@ public final class Trainer {
             let epochReport = TrainingEvent.Epoch(epoch: state.epoch, step: state.step, trainLoss: trainLoss, devLoss: dev.loss,
                                                   devCER: dev.cer, devWER: dev.wer,
                                                   seconds: Date().timeIntervalSince(epochStart), isBest: isBest)
+            let snapshot = annotated(epoch: state.epoch + 1, dev: dev)
             if isBest {
                 state.bestDevWER = dev.wer; state.bestDevCER = dev.cer
-                try ModelFile.save(annotated(epoch: state.epoch + 1, dev: dev), to: bestPath)
+                try ModelFile.save(snapshot, to: bestPath)
             }
             if options.keptEpochModels > 0 {
-                try ModelFile.save(annotated(epoch: state.epoch + 1, dev: dev), to: epochModelPath(state.epoch + 1))
+                try ModelFile.save(snapshot, to: epochModelPath(state.epoch + 1))
                 let expired = epochModelPath(state.epoch + 1 - options.keptEpochModels)
                 if state.epoch + 1 > options.keptEpochModels { try? FileManager.default.removeItem(atPath: expired) }
             }

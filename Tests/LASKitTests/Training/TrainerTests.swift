@@ -142,8 +142,7 @@ final class TrainerTests: XCTestCase {
             model.zeroGrad()
             let r = try model.loss(batch(idx), targets: idx.map { examples[$0].targets }, training: true, backward: true, rng: &rng)
             if step < 2 { firstLoss += r.loss } else if step >= 178 { lastLoss += r.loss }
-            clipGradientNorm(model.parameters, maxNorm: 5)
-            adam.update()
+            adam.update(gradientScale: clipScale(norm: gradientNorm(model.parameters), maxNorm: 5))
         }
         XCTAssertLessThan(lastLoss, firstLoss / 10, "loss \(firstLoss) -> \(lastLoss)")
         let hyps = GreedyDecoder.decode(speller: model.speller, memory: try model.attentionMemory(batch(Array(0..<8))))
