@@ -26,14 +26,13 @@ final class BundledModelTests: XCTestCase {
             got[name] = parts.count > 1 ? String(parts[1]) : ""
         }
         XCTAssertEqual(Set(got.keys), Set(expected.keys), r.stdout)
-        // These five speakers were held out of training. On the 591 words of the held-out AN4
-        // utterances the model makes 10.3% word errors; 14 words spread that by about ±1.1 errors
-        // (binomial), so two of those above the expected 1.4 is under 4 errors, i.e. under 30%
-        // (measured: 1 error).
-        var errors = ErrorCounts()
-        for (name, text) in expected { errors += wordErrors(reference: text, hypothesis: got[name] ?? "") }
-        XCTAssertEqual(errors.referenceLength, 14)
-        XCTAssertLessThan(errors.rate, 0.30, "\(errors.kaldiSummary(label: "WER")):\n\(r.stdout)")
+        // The bundled model was trained on every shared speaker except these five recordings
+        // (tools/train_default_model.sh), so their voices are familiar but the recordings are
+        // not. Every sample must come out right: it is what a new user sees first. The closest
+        // call is cen2-mdxs-b, where "D A N I E L" beats "T A N I E L" by 0.03 in log-probability.
+        for (name, text) in expected.sorted(by: { $0.key < $1.key }) {
+            XCTAssertEqual(got[name], text, "\(name)\n\(r.stdout)")
+        }
     }
 
     /// A 0.14 s digit gives the listener 3 frames, fewer than half the location kernel's 31 taps.

@@ -49,7 +49,7 @@ final class DataSetTests: XCTestCase {
         try write("lists/train.jsonl", #"{"audio_filepath": "audio/a.wav", "text": "A"}"#)
         let previous = FileManager.default.currentDirectoryPath
         XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(root))
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
         let dataSet = try DataSet.load("lists/train.jsonl")
         XCTAssertEqual(dataSet.path, "lists/train.jsonl")
         XCTAssertEqual(dataSet.utterances.map(\.audioPath), [FileManager.default.currentDirectoryPath + "/lists/audio/a.wav"])
