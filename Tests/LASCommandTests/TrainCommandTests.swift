@@ -9,15 +9,23 @@ final class TrainCommandTests: XCTestCase {
      "training": {"speeds": [], "warmupSteps": 2, "batchSize": 4}}
     """
 
-    func testTrainingWritesModelCheckpointLogAndResumes() throws {
-        let dir = CommandFixtures.temporaryDirectory("train")
+    /// Trains the tiny configuration for one epoch on three AN4 utterances each of fash and fbbh,
+    /// with `devUtterances` of fjam as dev.
+    func trainTinyModelForOneEpoch(_ name: String, devUtterances: Int) throws
+        -> (train: String, dev: String, out: URL, result: LASProcess.Result) {
+        let dir = CommandFixtures.temporaryDirectory(name)
         let train = try CommandFixtures.an4Manifest(in: dir, name: "train.jsonl", speakers: ["fash", "fbbh"], perSpeaker: 3)
-        let dev = try CommandFixtures.an4Manifest(in: dir, name: "dev.jsonl", speakers: ["fjam"], perSpeaker: 2)
+        let dev = try CommandFixtures.an4Manifest(in: dir, name: "dev.jsonl", speakers: ["fjam"], perSpeaker: devUtterances)
         let config = dir.appendingPathComponent("config.json")
         try Self.tinyConfig.write(to: config, atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("run")
-        let first = try LASProcess.run(["train", "--train", train, "--dev", dev, "--output", out.path, "--config", config.path,
-                                        "--epochs", "1"])
+        let result = try LASProcess.run(["train", "--train", train, "--dev", dev, "--output", out.path, "--config", config.path,
+                                         "--epochs", "1"])
+        return (train, dev, out, result)
+    }
+
+    func testTrainingWritesModelCheckpointLogAndResumes() throws {
+        let (train, dev, out, first) = try trainTinyModelForOneEpoch("train", devUtterances: 2)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("epoch 1: train loss"), first.stdout)
         for name in ["best.safetensors", "checkpoint.safetensors", "train-log.jsonl"] {
@@ -30,6 +38,24 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertFalse(second.stdout.contains("epoch 1: train loss"), "epoch 1 is not repeated")
         let log = try String(contentsOf: out.appendingPathComponent("train-log.jsonl"), encoding: .utf8)
         XCTAssertEqual(log.split(separator: "\n").filter { $0.contains("\"type\":\"epoch\"") }.count, 2)
+    }
+
+    /// Training scores dev with beam 4 (as `las train --help` says); `las evaluate --beam 4` on
+    /// the best model must give the same figures, so a user can check a run's reported error.
+    /// After one epoch the tiny model spells long garbage (CER about 2000 %, hundreds of errors),
+    /// a fingerprint of features, normalization, weights and search that any difference between
+    /// the two paths would change. (Beam width does not: every hypothesis runs to the length cap.)
+    func testEvaluateReproducesTheDevErrorTrainingLogged() throws {
+        let (_, dev, out, trained) = try trainTinyModelForOneEpoch("train-evaluate", devUtterances: 3)
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        let log = try String(contentsOf: out.appendingPathComponent("train-log.jsonl"), encoding: .utf8)
+        let epochLine = try XCTUnwrap(log.split(separator: "\n").last { $0.contains("\"type\":\"epoch\"") })
+        let epoch = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(epochLine.utf8)) as? [String: Any])
+        let loggedWER = try XCTUnwrap(epoch["dev_wer"] as? Double), loggedCER = try XCTUnwrap(epoch["dev_cer"] as? Double)
+        let evaluated = try LASProcess.run(["evaluate", "--beam", "4", "--model", out.appendingPathComponent("best.safetensors").path, dev])
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        XCTAssertTrue(evaluated.stdout.contains(String(format: "%%WER %.2f ", loggedWER * 100)), "\(loggedWER)\n\(evaluated.stdout)")
+        XCTAssertTrue(evaluated.stdout.contains(String(format: "%%CER %.2f ", loggedCER * 100)), "\(loggedCER)\n\(evaluated.stdout)")
     }
 
     func testConfigFileChangesOnlyTheModelSettingsItNames() throws {

@@ -27,7 +27,7 @@ struct TrainCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Training data: a JSONL manifest or a Kaldi data folder.", valueName: "DATA"))
     var train: String
-    @Option(help: ArgumentHelp("Development data (held-out speakers), scored after every epoch.", valueName: "DATA"))
+    @Option(help: ArgumentHelp("Development data (held-out speakers), scored after every epoch with beam 4 (`las evaluate --beam 4` reproduces the figures).", valueName: "DATA"))
     var dev: String
     @Option(help: ArgumentHelp("Folder for checkpoints, the best model and the training log.", valueName: "DIR"))
     var output: String
