@@ -8,8 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/an4}; shift || true
-las=.build/release/las
-[ -x "$las" ] || swift build -c release
+las=${LAS:-.build/release/las}   # LAS=path/to/las runs a prebuilt binary; otherwise the checkout is built
+[ -n "${LAS:-}" ] || swift build -c release
 python3 tools/prepare_an4.py --output data/an4 >/dev/null
 python3 tools/prepare_fsdd.py --output data/fsdd >/dev/null
 mkdir -p data/an4_fsdd

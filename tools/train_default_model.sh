@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-runs/default}; shift || true
-las=${LAS:-.build/release/las}
+las=${LAS:-.build/release/las}   # LAS=path/to/las runs a prebuilt binary; otherwise the checkout is built
 [ -n "${LAS:-}" ] || swift build -c release
 python3 tools/prepare_an4.py --output data/an4 >/dev/null
 python3 tools/prepare_fsdd.py --output data/fsdd >/dev/null

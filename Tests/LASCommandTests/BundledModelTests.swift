@@ -1,5 +1,4 @@
 import Foundation
-import LASKit
 import XCTest
 
 /// The model that ships in models/ must work for a new user, from any working directory.
