@@ -20,6 +20,10 @@ libsamplerate (the library the Swift package links) through ctypes with the same
 to [-1, 1] as AudioFile does (tools/libsamplerate.py). The PyPI `samplerate` package was not
 used: it bundles its own copy of libsamplerate, whose version need not match the system one.
 
+It also writes melbank-warp-<factor>.npy: kaldi-native-fbank's MelBanks matrix (80 x 257) for
+the same options with a VTLN warp factor, Kaldi's default cut-offs (vtln_low 100 Hz, vtln_high
+500 Hz below Nyquist), for MelBankTests' vocal tract length perturbation check.
+
 Run from anywhere: /work/venv/bin/python tools/make_fbank_fixtures.py
 """
 import json
@@ -46,6 +50,7 @@ CASES = [
 ]
 SAMPLE_RATE = 16000
 NUM_MEL_BINS = 80
+WARP_FACTORS = (0.9, 1.1)
 
 
 def fbank(samples, snip_edges):
@@ -61,6 +66,16 @@ def fbank(samples, snip_edges):
     computer.input_finished()
     frames = [computer.get_frame(i) for i in range(computer.num_frames_ready)]
     return np.asarray(frames, dtype=np.float32).reshape(-1, NUM_MEL_BINS)
+
+
+def warped_mel_bank(factor):
+    opts = knf.MelBanksOptions()
+    opts.num_bins = NUM_MEL_BINS
+    opts.low_freq = 20.0
+    opts.high_freq = 0.0
+    frame_opts = knf.FrameExtractionOptions()
+    frame_opts.samp_freq = SAMPLE_RATE
+    return np.asarray(knf.MelBanks(opts, frame_opts, factor).get_matrix(), dtype=np.float32)
 
 
 def load(path):
@@ -88,6 +103,10 @@ def main():
             "samples": int(len(samples)), "frames": int(features.shape[0]),
         })
         print(f"{name}: {features.shape[0]} frames from {audio} ({rate} Hz)")
+    for factor in WARP_FACTORS:
+        matrix = warped_mel_bank(factor)
+        np.save(os.path.join(OUT, f"melbank-warp-{factor}.npy"), matrix)
+        print(f"melbank-warp-{factor}: {matrix.shape[0]} x {matrix.shape[1]}")
     with open(os.path.join(OUT, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")

@@ -66,6 +66,36 @@ final class MelBankTests: XCTestCase {
         }
     }
 
+    /// Vocal tract length perturbation against kaldi-native-fbank's MelBanks with the same warp
+    /// (fixtures by tools/make_fbank_fixtures.py).
+    func testWarpedFiltersMatchKaldiNativeFbanksVTLNWarp() throws {
+        let fixtures = Bundle.module.url(forResource: "Fixtures", withExtension: nil)!.appendingPathComponent("fbank")
+        for factor in ["0.9", "1.1"] {
+            let reference = try NPYReader.read(fixtures.appendingPathComponent("melbank-warp-\(factor).npy").path)
+            let ours = try MelBank(config: config, warpFactor: Float(factor)!).dense()
+            XCTAssertEqual(reference.frames, 80)
+            XCTAssertEqual(ours.count, reference.values.count, "warp \(factor)")
+            guard ours.count == reference.values.count else { continue }
+            let worst = zip(ours, reference.values).map { abs($0 - $1) }.max()!
+            XCTAssertLessThanOrEqual(worst, 1e-6, "warp \(factor)")
+        }
+    }
+
+    func testWarpAboveOneMovesTheFiltersDownAndKeepsTheBandEdges() throws {
+        let plain = try MelBank(config: config), warped = try MelBank(config: config, warpFactor: 1.1)
+        // Between the cut-offs a filter at f Hz moves to f / 1.1 Hz.
+        for b in 10..<70 { XCTAssertEqual(warped.centerFrequencies[b], plain.centerFrequencies[b] / 1.1, accuracy: 0.05, "filter \(b)") }
+        XCTAssertEqual(MelBank.vtlnWarp(20, factor: 1.1, low: 100, high: 7_500, lowFreq: 20, highFreq: 8_000), 20)
+        XCTAssertEqual(MelBank.vtlnWarp(8_000, factor: 0.9, low: 100, high: 7_500, lowFreq: 20, highFreq: 8_000), 8_000)
+        XCTAssertEqual(try MelBank(config: config, warpFactor: 1).dense(), plain.dense())
+    }
+
+    func testWarpFactorFarFromOneIsAConfigurationError() {
+        XCTAssertThrowsError(try MelBank(config: config, warpFactor: 3)) { error in
+            XCTAssertTrue("\(error)".contains("warp factor 3"), "\(error)")
+        }
+    }
+
     func testTooManyFiltersForTheFFTResolutionIsAConfigurationError() {
         XCTAssertThrowsError(try MelBank(config: FeatureConfig(numMelBins: 200))) { error in
             XCTAssertTrue("\(error)".contains("covers no FFT bin"), "\(error)")

@@ -36,10 +36,11 @@ public final class LogMelFilterbank {
     private let spectra: UnsafeMutablePointer<SIMD4<Float>>
     private static let lanes = 4
 
-    public init(config: FeatureConfig = FeatureConfig()) throws {
+    /// `warpFactor`: the filters' VTLN warp (`MelBank`), 1 for the features a model is given.
+    public init(config: FeatureConfig = FeatureConfig(), warpFactor: Float = 1) throws {
         try config.validate()
         self.config = config
-        self.melBank = try MelBank(config: config)
+        self.melBank = try MelBank(config: config, warpFactor: warpFactor)
         self.frameLength = config.frameLength
         self.bins = config.numMelBins
         self.window = config.window.coefficients(length: config.frameLength)

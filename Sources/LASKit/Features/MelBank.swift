@@ -8,6 +8,10 @@ import Foundation
 /// to edge b+1 and falls to edge b+2. FFT bin i sits at i · sampleRate / fftSize Hz; only bins
 /// strictly inside a triangle get a weight, and, as in Kaldi, the Nyquist bin (fftSize/2) never does.
 /// Computed in Float with the same operations as Kaldi, so the weights match bit for bit.
+///
+/// A `warpFactor` other than 1 moves the filter edges by Kaldi's VTLN warp (`vtlnWarp`), which
+/// training uses as vocal tract length perturbation (Jaitly and Hinton 2013): the same speech
+/// as a speaker with a longer or shorter vocal tract would say it, formants shifted, tempo kept.
 public struct MelBank: Sendable {
     public let numBins: Int
     public let fftSize: Int
@@ -26,8 +30,30 @@ public struct MelBank: Sendable {
     /// f(mel) = 700 (e^(mel/1127) − 1).
     public static func inverseMelScale(_ mel: Float) -> Float { 700 * (expf(mel / 1127) - 1) }
 
-    public init(config: FeatureConfig) throws {
+    /// Kaldi's VtlnWarpFreq (mel-computations.cc): a three-piece linear map of frequency that
+    /// scales by 1/α between `low`·max(α, 1) and `high`·min(α, 1) and keeps `lowFreq` and
+    /// `highFreq` fixed, so no filter leaves the analysed band. Kaldi's default cut-offs are
+    /// 100 Hz and 500 Hz below Nyquist.
+    public static func vtlnWarp(_ hz: Float, factor α: Float, low: Float, high: Float, lowFreq: Float, highFreq: Float) -> Float {
+        guard hz >= lowFreq, hz <= highFreq else { return hz }
+        let l = low * max(1, α), h = high * min(1, α)
+        let scale = 1 / α
+        if hz < l { return lowFreq + (scale * l - lowFreq) / (l - lowFreq) * (hz - lowFreq) }
+        if hz < h { return scale * hz }
+        return highFreq + (highFreq - scale * h) / (highFreq - h) * (hz - highFreq)
+    }
+
+    public init(config: FeatureConfig, warpFactor: Float = 1) throws {
         try config.validate()
+        let vtlnLow: Float = 100, vtlnHigh = config.nyquist - 500
+        guard warpFactor == 1 || (warpFactor > 0.5 && warpFactor < 2 && vtlnLow > config.lowFreq && vtlnHigh < config.resolvedHighFreq) else {
+            throw FeatureConfigError(problem: "warp factor \(warpFactor) needs 0.5 < factor < 2 and low/high frequencies outside 100 Hz…Nyquist − 500 Hz")
+        }
+        func warpedMel(_ mel: Float) -> Float {
+            guard warpFactor != 1 else { return mel }
+            return Self.melScale(Self.vtlnWarp(Self.inverseMelScale(mel), factor: warpFactor, low: vtlnLow, high: vtlnHigh,
+                                               lowFreq: config.lowFreq, highFreq: config.resolvedHighFreq))
+        }
         let bins = config.numMelBins, fftSize = config.fftSize
         let sampleFreq = Float(config.sampleRate)
         let fftBinWidth = sampleFreq / Float(fftSize)
@@ -38,9 +64,9 @@ public struct MelBank: Sendable {
 
         var firstIndex = [Int](), weights = [[Float]]()
         for bin in 0..<bins {
-            let left = melLow + Float(bin) * melDelta
-            let center = melLow + Float(bin + 1) * melDelta
-            let right = melLow + Float(bin + 2) * melDelta
+            let left = warpedMel(melLow + Float(bin) * melDelta)
+            let center = warpedMel(melLow + Float(bin + 1) * melDelta)
+            let right = warpedMel(melLow + Float(bin + 2) * melDelta)
             var first = -1, filter = [Float]()
             for i in 0..<fftBins {
                 let mel = binMel[i]
@@ -59,7 +85,7 @@ public struct MelBank: Sendable {
         self.fftSize = fftSize
         self.firstIndex = firstIndex
         self.weights = weights
-        self.centerFrequencies = (0..<bins).map { Self.inverseMelScale(melLow + Float($0 + 1) * melDelta) }
+        self.centerFrequencies = (0..<bins).map { Self.inverseMelScale(warpedMel(melLow + Float($0 + 1) * melDelta)) }
         var offsets = [0]
         for w in weights { offsets.append(offsets.last! + w.count) }
         self.offsets = offsets

@@ -26,11 +26,13 @@ public enum LabeledFeatures {
     /// Decodes each utterance's audio, optionally speed-perturbs it (Ko et al. 2015: resampling
     /// by factor f changes tempo and pitch together), and computes log-mel features.
     /// `progress` is called with the number done so far.
+    /// Each of `warpFactors` adds a copy through VTLN-warped filters (`MelBank`): vocal tract
+    /// length perturbation, formants moved without the tempo change speed perturbation brings.
     /// With `narrowband`, recordings above 8 kHz also get a copy band-limited to 4 kHz (resampled
     /// through 8 kHz), so speech the model learns from wideband speakers carries over to
     /// telephone-band and 8 kHz recordings, whose upper band is empty.
     public static func compute(_ utterances: [Utterance], featureConfig: FeatureConfig, speeds: [Float] = [],
-                               narrowband: Bool = false,
+                               warpFactors: [Float] = [], narrowband: Bool = false,
                                vocabulary: Vocabulary, normalizer: TextNormalizer, threads: Int = 2,
                                progress: ((Int) -> Void)? = nil) throws -> (examples: [LabeledExample], failures: [Failure]) {
         let n = utterances.count
@@ -40,6 +42,9 @@ public enum LabeledFeatures {
         let workers = max(1, min(threads, n))
         // One filterbank per worker: FFTW plans are reused, never shared across threads.
         let banks = try (0..<workers).map { _ in try LogMelFilterbank(config: featureConfig) }
+        let warpedBanks = try (0..<workers).map { _ in
+            try warpFactors.filter { $0 != 1 }.map { try LogMelFilterbank(config: featureConfig, warpFactor: $0) }
+        }
         results.withUnsafeMutableBufferPointer { out in
             let out = out
             DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -58,6 +63,7 @@ public enum LabeledFeatures {
                                                               to: featureConfig.sampleRate, converter: Int32(SRC_SINC_FASTEST))
                             variants.append(banks[w].compute(sped))
                         }
+                        for bank in warpedBanks[w] { variants.append(bank.compute(samples)) }
                         if narrowband && audio.originalSampleRate > 8_000 && featureConfig.sampleRate > 8_000 {
                             let fast = Int32(SRC_SINC_FASTEST)
                             let low = try Resampler.resample(samples, from: featureConfig.sampleRate, to: 8_000, converter: fast)

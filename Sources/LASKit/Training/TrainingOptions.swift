@@ -22,6 +22,10 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var specAugment: SpecAugment? = SpecAugment()
     /// Speed-perturbation factors besides 1 (e.g. [0.9, 1.1]); each epoch picks one variant per utterance.
     public var speeds: [Float] = [0.9, 1.1]
+    /// Vocal tract length perturbation factors besides 1 (Kaldi's VTLN warp of the mel filters,
+    /// e.g. [0.9, 1.1]); each is one more per-epoch variant. Off by default: on the AN4+FSDD
+    /// recipe [0.9, 1.1] made held-out error worse (models/README.md, run 10).
+    public var vocalTractWarps: [Float] = []
     /// Add a copy of each wideband recording band-limited to 4 kHz as one more per-epoch variant.
     public var narrowband = true
     /// Remove each utterance's mean log-mel spectrum before global CMVN (see `CMVN`), making the
@@ -52,6 +56,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if c.contains(.specAugment) { specAugment = try c.decodeIfPresent(SpecAugment.self, forKey: .specAugment) }
         speeds = try c.decodeIfPresent([Float].self, forKey: .speeds) ?? speeds
         samplingProbability = try c.decodeIfPresent(Float.self, forKey: .samplingProbability) ?? samplingProbability
+        vocalTractWarps = try c.decodeIfPresent([Float].self, forKey: .vocalTractWarps) ?? vocalTractWarps
         narrowband = try c.decodeIfPresent(Bool.self, forKey: .narrowband) ?? narrowband
         utteranceMeanNormalization = try c.decodeIfPresent(Bool.self, forKey: .utteranceMeanNormalization) ?? utteranceMeanNormalization
     }

@@ -134,11 +134,13 @@ struct TrainCommand: ParsableCommand {
         modelConfig.inputSize = featureConfig.numMelBins
         if let r = resumed { modelConfig = r.recognizer.model.config }
 
-        func featurize(_ set: [Utterance], name: String, speeds: [Float], narrowband: Bool) throws -> [LabeledExample] {
+        /// Training utterances get every augmented copy the options ask for; dev ones none.
+        func featurize(_ set: [Utterance], name: String, augmented: Bool) throws -> [LabeledExample] {
             let start = Date()
             let (examples, failures) = try LabeledFeatures.compute(
-                set, featureConfig: featureConfig, speeds: speeds, narrowband: narrowband, vocabulary: vocabulary, normalizer: normalizer,
-                threads: options.threads) { done in console.progress("features \(name): \(done)/\(set.count)") }
+                set, featureConfig: featureConfig, speeds: augmented ? options.speeds : [],
+                warpFactors: augmented ? options.vocalTractWarps : [], narrowband: augmented && options.narrowband,
+                vocabulary: vocabulary, normalizer: normalizer, threads: options.threads) { done in console.progress("features \(name): \(done)/\(set.count)") }
             console.endProgress()
             for f in failures { Console.error("\(f)") }
             if !failures.isEmpty {
@@ -150,8 +152,8 @@ struct TrainCommand: ParsableCommand {
                                 examples.count, seconds / 60, Date().timeIntervalSince(start)))
             return examples
         }
-        var trainExamples = try featurize(trainSet, name: "train", speeds: options.speeds, narrowband: options.narrowband)
-        var devExamples = try featurize(devSet, name: "dev", speeds: [], narrowband: false)
+        var trainExamples = try featurize(trainSet, name: "train", augmented: true)
+        var devExamples = try featurize(devSet, name: "dev", augmented: false)
         guard !trainExamples.isEmpty else { throw CommandError("\(train): no usable training utterances") }
         guard !devExamples.isEmpty else { throw CommandError("\(dev): no usable dev utterances") }
         let cmvn = try resumed?.recognizer.cmvn ?? LabeledFeatures.statistics(
