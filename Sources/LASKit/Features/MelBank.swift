@@ -47,7 +47,7 @@ public struct MelBank: Sendable {
         try config.validate()
         let vtlnLow: Float = 100, vtlnHigh = config.nyquist - 500
         guard warpFactor == 1 || (warpFactor > 0.5 && warpFactor < 2 && vtlnLow > config.lowFreq && vtlnHigh < config.resolvedHighFreq) else {
-            throw FeatureConfigError(problem: "warp factor \(warpFactor) needs 0.5 < factor < 2 and low/high frequencies outside 100 Hz…Nyquist − 500 Hz")
+            throw FeatureConfigError(problem: "warp factor \(warpFactor) must lie between 0.5 and 2, with the filters' low and high frequencies outside the warped 100 Hz … Nyquist − 500 Hz")
         }
         func warpedMel(_ mel: Float) -> Float {
             guard warpFactor != 1 else { return mel }
