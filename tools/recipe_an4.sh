@@ -6,18 +6,12 @@
 # epochs are averaged (las average); the best epoch by dev WER is kept too, and both are scored
 # on each dev set.
 set -euo pipefail
-cd "$(dirname "$0")/.."
 out=${1:-runs/an4}; shift || true
-las=${LAS:-.build/release/las}   # LAS=path/to/las runs a prebuilt binary; otherwise the checkout is built
-[ -n "${LAS:-}" ] || swift build -c release
-python3 tools/prepare_an4.py --output data/an4 >/dev/null
-python3 tools/prepare_fsdd.py --output data/fsdd >/dev/null
+source "$(dirname "$0")/recipe_common.sh"
 mkdir -p data/an4_fsdd
 cat data/an4/train.jsonl data/fsdd/train.jsonl > data/an4_fsdd/train.jsonl
 cat data/an4/dev.jsonl data/fsdd/dev.jsonl > data/an4_fsdd/dev.jsonl
-"$las" train --train data/an4_fsdd/train.jsonl --dev data/an4_fsdd/dev.jsonl --output "$out" --epochs 30 --keep-epochs 5 "$@"
-last=$(ls "$out"/epoch-*.safetensors | tail -5)
-"$las" average $last --output "$out/averaged.safetensors"
+train_recipe data/an4_fsdd/train.jsonl data/an4_fsdd/dev.jsonl "$out" "$@"
 for model in averaged best; do
   echo "== $model: AN4 dev (fjam mdxs mfaa mmaf mmap mmkw mscg2 msjr), beam 8"
   "$las" evaluate --model "$out/$model.safetensors" data/an4/dev.jsonl --output "$out/$model-an4-dev.hyp"

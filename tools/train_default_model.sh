@@ -7,12 +7,8 @@
 # they are the "dev" set, so the per-epoch log shows them, but nothing is chosen by them (the
 # shipped weights are the mean of the last five epochs, not the best epoch).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 out=${1:-runs/default}; shift || true
-las=${LAS:-.build/release/las}   # LAS=path/to/las runs a prebuilt binary; otherwise the checkout is built
-[ -n "${LAS:-}" ] || swift build -c release
-python3 tools/prepare_an4.py --output data/an4 >/dev/null
-python3 tools/prepare_fsdd.py --output data/fsdd >/dev/null
+source "$(dirname "$0")/recipe_common.sh"
 mkdir -p data/default
 python3 - <<'EOF'
 import json
@@ -25,10 +21,7 @@ for path in ("data/an4/all.jsonl", "data/fsdd/all.jsonl"):
 EOF
 [ "$(wc -l < data/default/samples.jsonl)" -eq "$(grep -c . audio-samples/transcripts.txt)" ] \
   || { echo "train_default_model.sh: not every audio sample was found in the manifests" >&2; exit 1; }
-"$las" train --train data/default/train.jsonl --dev data/default/samples.jsonl --output "$out" \
-  --epochs 30 --keep-epochs 5 "$@"
-last=$(ls "$out"/epoch-*.safetensors | tail -5)
-"$las" average $last --output "$out/averaged.safetensors"
+train_recipe data/default/train.jsonl data/default/samples.jsonl "$out" "$@"
 "$las" export --half-precision "$out/averaged.safetensors" "$out/default.safetensors"
 echo "== wrote $out/default.safetensors; to ship it: cp $out/default.safetensors models/default.safetensors"
 "$las" transcribe --model "$out/default.safetensors" audio-samples/
