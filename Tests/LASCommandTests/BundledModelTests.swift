@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LASKit
 
 /// The model that ships in models/ must work for a new user, from any working directory.
 final class BundledModelTests: XCTestCase {
@@ -40,5 +41,18 @@ final class BundledModelTests: XCTestCase {
         let r = try LASProcess.run(["transcribe", digit])
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(r.stdout.split(separator: "\n").count, 1, r.stdout)
+    }
+
+    /// A 20 ms clip gives 0 feature frames, fewer than the listener's 4. It is reported in one
+    /// line and the files batched with it are still transcribed (they used to come out empty).
+    func testAClipTooShortToTranscribeIsReportedAndTheRestOfTheBatchTranscribed() throws {
+        let dir = CommandFixtures.temporaryDirectory("transcribe-short")
+        let short = dir.appendingPathComponent("click.wav").path
+        try AudioFileWriter.write((0..<320).map { Float($0 % 7) / 70 }, sampleRate: 16_000, format: .wavPCM16, to: short)
+        let good = CommandFixtures.samples.appendingPathComponent("cen3-fjam-b.wav").path
+        let r = try LASProcess.run(["transcribe", short, good])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "las: \(short): audio is too short to transcribe (20 ms, at least 55 ms needed)\nlas: 1 of 2 files failed\n")
+        XCTAssertEqual(r.stdout, "\(good)\t\(try expectedTranscripts()["cen3-fjam-b"]!)\n")
     }
 }

@@ -37,6 +37,17 @@ final class FeatureConfigTests: XCTestCase {
         XCTAssertEqual(config.firstSample(ofFrame: 0), -120)
     }
 
+    func testSampleCountForFramesIsTheFewestSamplesGivingThatManyFrames() {
+        for config in [FeatureConfig(), FeatureConfig(snipEdges: false), FeatureConfig(sampleRate: 8_000)] {
+            XCTAssertEqual(config.sampleCount(forFrames: 0), 0)
+            for frames in 1...6 {
+                let n = config.sampleCount(forFrames: frames)
+                XCTAssertEqual(config.frameCount(sampleCount: n), frames, "\(config) \(frames)")
+                XCTAssertEqual(config.frameCount(sampleCount: n - 1), frames - 1, "\(config) \(frames)")
+            }
+        }
+    }
+
     func testCodableRoundTripKeepsEveryField() throws {
         let config = FeatureConfig(sampleRate: 8_000, snipEdges: false, preemphasis: 0.5, window: .hamming,
                                    numMelBins: 40, lowFreq: 60, highFreq: -200, usePower: false)

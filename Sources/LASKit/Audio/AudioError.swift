@@ -16,13 +16,17 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
     case empty(path: String)
     /// Longer than the configured limit; refused before decoding so a huge file cannot exhaust memory.
     case tooLong(path: String, seconds: Double, limit: Double)
+    /// Shorter than the fewest samples a model can listen to (the listener needs as many feature
+    /// frames as its pyramid divides time by).
+    case tooShort(path: String, seconds: Double, minimum: Double)
     /// Writing an audio file failed.
     case unwritable(path: String, reason: String)
 
     public var path: String {
         switch self {
         case .missing(let path), .isDirectory(let path), .notAudio(let path, _), .unreadable(let path, _),
-             .unsupported(let path, _), .empty(let path), .tooLong(let path, _, _), .unwritable(let path, _):
+             .unsupported(let path, _), .empty(let path), .tooLong(let path, _, _), .tooShort(let path, _, _),
+             .unwritable(let path, _):
             return path
         }
     }
@@ -43,6 +47,8 @@ public enum AudioError: Error, Equatable, CustomStringConvertible {
             return "\(path): empty audio file (no samples)"
         case .tooLong(let path, let seconds, let limit):
             return "\(path): audio is too long (\(formatSeconds(seconds)) s, limit \(formatSeconds(limit)) s)"
+        case .tooShort(let path, let seconds, let minimum):
+            return "\(path): audio is too short to transcribe (\(Int((seconds * 1000).rounded())) ms, at least \(Int((minimum * 1000).rounded())) ms needed)"
         case .unwritable(let path, let reason):
             return "\(path): cannot write audio (\(oneLine(reason)))"
         }

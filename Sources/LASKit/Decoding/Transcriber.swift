@@ -83,9 +83,9 @@ public final class Transcriber {
         for chunk in stride(from: 0, to: order.count, by: options.batchSize).map({ Array(order[$0..<min($0 + options.batchSize, order.count)]) }) {
             let batch = FeatureBatch(chunk.map { (items[$0].features.values, items[$0].features.frames) },
                                      width: recognizer.model.config.inputSize)
-            guard let memory = try? recognizer.model.attentionMemory(batch) else {
-                // Too short for the listener: no speech to transcribe.
-                for i in chunk { decoded[items[i].file, default: []].append((items[i].segment, items[i].start, [])) }
+            let memory: AttentionMemory
+            do { memory = try recognizer.model.attentionMemory(batch) } catch {
+                for i in chunk { pieces[items[i].file] = .failure(error) }
                 continue
             }
             var search = BeamSearch(beamSize: options.beamSize)
@@ -130,11 +130,19 @@ public final class Transcriber {
     func features(path: String, bank: LogMelFilterbank) throws -> [(start: Double, features: FeatureMatrix)] {
         let rate = recognizer.featureConfig.sampleRate
         let samples = try AudioFile.read(path, sampleRate: rate, maxDuration: options.maxDuration)
-        return try Segmenter.split(samples, sampleRate: rate, maxSeconds: options.maxSegmentSeconds).map { s in
+        // A piece shorter than the listener's time reduction cannot hold a word: a file's tail
+        // is dropped, a whole file is an error (not an empty transcript).
+        let needed = recognizer.model.config.timeReduction
+        let pieces = try Segmenter.split(samples, sampleRate: rate, maxSeconds: options.maxSegmentSeconds).map { s in
             var m = samples.withUnsafeBufferPointer { bank.compute(Array($0[s.start..<s.end])) }
             try recognizer.cmvn.apply(to: &m)
-            return (Double(s.start) / Double(rate), m)
+            return (start: Double(s.start) / Double(rate), features: m)
+        }.filter { $0.features.frames >= needed }
+        guard !pieces.isEmpty else {
+            throw AudioError.tooShort(path: path, seconds: Double(samples.count) / Double(rate),
+                                      minimum: Double(recognizer.featureConfig.sampleCount(forFrames: needed)) / Double(rate))
         }
+        return pieces
     }
 
     func assemble(_ parts: [(segment: Int, start: Double, best: [BeamSearch.Hypothesis])], duration: Double) -> Transcript {
