@@ -108,4 +108,23 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(strict.status, 1)
         XCTAssertTrue(strict.stderr.contains("nowhere.wav"), strict.stderr)
     }
+
+    /// Values no trainer can use stop `las train` before any audio is read, with one line that
+    /// names the file, the setting and its value; before, a batch size of 0 crashed.
+    func testUnusableConfigValueIsReportedWithTheFileAndSetting() throws {
+        let dir = CommandFixtures.temporaryDirectory("train-bad-config")
+        let data = try CommandFixtures.an4Manifest(in: dir, name: "train.jsonl", speakers: ["fash"], perSpeaker: 1)
+        for (json, problem) in [(#"{"training": {"batchSize": 0}}"#, "batchSize must be at least 1 (is 0)"),
+                                (#"{"training": {"speeds": [0.9, 0]}}"#, "speeds must lie between 0.5 and 2 (has 0.0)"),
+                                (#"{"model": {"encoderLayers": 0}}"#, "encoderLayers must be at least 1 (is 0)"),
+                                (#"{"model": {"dropout": 1.5}}"#, "dropout must be at least 0 and below 1 (is 1.5)")] {
+            let config = dir.appendingPathComponent("config.json")
+            try json.write(to: config, atomically: true, encoding: .utf8)
+            let out = dir.appendingPathComponent("run")
+            let r = try LASProcess.run(["train", "--train", data, "--dev", data, "--output", out.path, "--config", config.path])
+            XCTAssertEqual(r.status, 1, json)
+            XCTAssertEqual(r.stderr, "las: \(config.path): \(problem)\n", json)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing is written")
+        }
+    }
 }

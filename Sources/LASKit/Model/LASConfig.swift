@@ -43,6 +43,22 @@ public struct LASConfig: Codable, Equatable, Sendable {
     /// attention 256/10/31, embedding 64, speller 256, 30 output symbols.
     public static var lasBench: LASConfig { LASConfig() }
 
+    /// The first setting no model can be built with, for the user (nil: every size is usable).
+    public var problem: String? {
+        for (name, value) in [("inputSize", inputSize), ("encoderHidden", encoderHidden), ("encoderLayers", encoderLayers),
+                              ("embeddingSize", embeddingSize), ("decoderHidden", decoderHidden),
+                              ("attentionSize", attentionSize), ("attentionChannels", attentionChannels),
+                              ("attentionKernel", attentionKernel)] where value < 1 {
+            return "\(name) must be at least 1 (is \(value))"
+        }
+        if attention == .location && attentionKernel % 2 == 0 { return "attentionKernel must be odd, so the filter is centred (is \(attentionKernel))" }
+        for (name, value) in [("dropout", dropout), ("labelSmoothing", labelSmoothing)] where !(value >= 0 && value < 1) {
+            return "\(name) must be at least 0 and below 1 (is \(value))"
+        }
+        if !(ctcWeight >= 0 && ctcWeight <= 1) { return "ctcWeight must lie between 0 and 1 (is \(ctcWeight))" }
+        return nil
+    }
+
     /// Listener output width: both directions.
     public var encoderOutputSize: Int { 2 * encoderHidden }
     /// How many input frames make one listener output frame.

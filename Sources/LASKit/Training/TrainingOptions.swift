@@ -61,6 +61,34 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         utteranceMeanNormalization = try c.decodeIfPresent(Bool.self, forKey: .utteranceMeanNormalization) ?? utteranceMeanNormalization
     }
 
+    /// The first setting training cannot run with, for the user (nil: all usable). `melBins`:
+    /// the feature width, which bounds SpecAugment's frequency masks.
+    public func problem(melBins: Int) -> String? {
+        for (name, value, least) in [("epochs", epochs, 1), ("maxSteps", maxSteps ?? 1, 1), ("batchSize", batchSize, 1),
+                                     ("warmupSteps", warmupSteps, 0), ("checkpointEvery", checkpointEvery, 1),
+                                     ("keptEpochModels", keptEpochModels, 0), ("logEvery", logEvery, 1), ("threads", threads, 1),
+                                     ("specAugment.frequencyMasks", specAugment?.frequencyMasks ?? 0, 0),
+                                     ("specAugment.maxFrequencyWidth", specAugment?.maxFrequencyWidth ?? 0, 0),
+                                     ("specAugment.timeMasks", specAugment?.timeMasks ?? 0, 0),
+                                     ("specAugment.maxTimeWidth", specAugment?.maxTimeWidth ?? 0, 0)] where value < least {
+            return "\(name) must be at least \(least) (is \(value))"
+        }
+        if let width = specAugment?.maxFrequencyWidth, width > melBins {
+            return "specAugment.maxFrequencyWidth must not exceed the \(melBins) mel bins (is \(width))"
+        }
+        if !(learningRate > 0 && learningRate.isFinite) { return "learningRate must be positive (is \(learningRate))" }
+        if !(clipNorm > 0) { return "clipNorm must be positive (is \(clipNorm))" }
+        for (name, value) in [("finalLearningRateFraction", finalLearningRateFraction), ("samplingProbability", samplingProbability),
+                              ("specAugment.maxTimeFraction", specAugment?.maxTimeFraction ?? 0)] where !(value >= 0 && value <= 1) {
+            return "\(name) must lie between 0 and 1 (is \(value))"
+        }
+        // Beyond these, a copy is more distortion than voice: the same bounds as Kaldi's VTLN warp.
+        for (name, factors) in [("speeds", speeds), ("vocalTractWarps", vocalTractWarps)] {
+            if let f = factors.first(where: { !($0 > 0.5 && $0 < 2) }) { return "\(name) must lie between 0.5 and 2 (has \(f))" }
+        }
+        return nil
+    }
+
     /// Learning rate at optimizer step `step` (1-based) of `totalSteps`.
     public func learningRate(step: Int, totalSteps: Int) -> Float {
         if step <= warmupSteps { return learningRate * Float(step) / Float(max(1, warmupSteps)) }

@@ -95,6 +95,9 @@ struct TrainCommand: ParsableCommand {
             } catch {
                 throw CommandError("\(config): not a valid configuration (\(error))")
             }
+            if let problem = model.problem ?? training.problem(melBins: FeatureConfig().numMelBins) {
+                throw CommandError("\(config): \(problem)")
+            }
         }
         if let epochs { training.epochs = epochs }
         if let maxSteps { training.maxSteps = maxSteps }

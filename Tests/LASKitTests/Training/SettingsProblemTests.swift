@@ -1,0 +1,47 @@
+import XCTest
+import LASKit
+
+/// `LASConfig.problem` and `TrainingOptions.problem(melBins:)` name the first unusable setting,
+/// so `las train` can refuse a config file in one line instead of crashing mid-run.
+final class SettingsProblemTests: XCTestCase {
+    func testDefaultsHaveNoProblem() {
+        XCTAssertNil(LASConfig().problem)
+        XCTAssertNil(TrainingOptions().problem(melBins: 80))
+    }
+
+    func testModelSizesMustBePositiveAndTheLocationKernelOdd() {
+        var c = LASConfig()
+        c.decoderHidden = 0
+        XCTAssertEqual(c.problem, "decoderHidden must be at least 1 (is 0)")
+        c = LASConfig()
+        c.attentionKernel = 30
+        XCTAssertEqual(c.problem, "attentionKernel must be odd, so the filter is centred (is 30)")
+        c.attention = .dotProduct
+        XCTAssertNil(c.problem, "dot-product attention has no location filter")
+    }
+
+    func testModelWeightsMustBeFractions() {
+        var c = LASConfig()
+        c.ctcWeight = 1.2
+        XCTAssertEqual(c.problem, "ctcWeight must lie between 0 and 1 (is 1.2)")
+        c = LASConfig()
+        c.labelSmoothing = -0.1
+        XCTAssertEqual(c.problem, "labelSmoothing must be at least 0 and below 1 (is -0.1)")
+    }
+
+    func testTrainingCountsRatesAndFactorsAreChecked() {
+        func problem(_ change: (inout TrainingOptions) -> Void) -> String? {
+            var o = TrainingOptions()
+            change(&o)
+            return o.problem(melBins: 80)
+        }
+        XCTAssertEqual(problem { $0.epochs = 0 }, "epochs must be at least 1 (is 0)")
+        XCTAssertEqual(problem { $0.learningRate = -1 }, "learningRate must be positive (is -1.0)")
+        XCTAssertEqual(problem { $0.samplingProbability = 2 }, "samplingProbability must lie between 0 and 1 (is 2.0)")
+        XCTAssertEqual(problem { $0.vocalTractWarps = [3] }, "vocalTractWarps must lie between 0.5 and 2 (has 3.0)")
+        XCTAssertEqual(problem { $0.specAugment?.maxFrequencyWidth = -1 }, "specAugment.maxFrequencyWidth must be at least 0 (is -1)")
+        XCTAssertEqual(problem { $0.specAugment?.maxFrequencyWidth = 81 },
+                       "specAugment.maxFrequencyWidth must not exceed the 80 mel bins (is 81)")
+        XCTAssertNil(problem { $0.specAugment = nil; $0.speeds = []; $0.maxSteps = 5 })
+    }
+}
