@@ -32,7 +32,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// model blind to fixed microphone and channel colouring. On by default: on the AN4+FSDD
     /// recipe it took held-out FSDD digit error from 27.8 % to 13.4 % (models/README.md).
     public var utteranceMeanNormalization = true
-    /// Scheduled sampling probability (0: pure teacher forcing).
+    /// Scheduled sampling probability (0: pure teacher forcing). Off by default: on the AN4+FSDD
+    /// recipe 0.1 made held-out AN4 error worse on two seeds (models/README.md, runs 16–17).
     public var samplingProbability: Float = 0
 
     public init() {}
