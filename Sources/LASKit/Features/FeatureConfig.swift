@@ -69,13 +69,13 @@ public struct FeatureConfig: Codable, Equatable, Hashable, Sendable {
     /// `highFreq` with the "relative to Nyquist" convention resolved.
     public var resolvedHighFreq: Float { highFreq > 0 ? highFreq : nyquist + highFreq }
 
-    /// Frames produced from `sampleCount` samples (Kaldi's NumFrames with flush).
     /// The fewest samples that give `frames` frames (the inverse of `frameCount`).
     public func sampleCount(forFrames frames: Int) -> Int {
         guard frames > 0 else { return 0 }
         return snipEdges ? frameLength + (frames - 1) * frameShift : frames * frameShift - frameShift / 2
     }
 
+    /// Frames produced from `sampleCount` samples (Kaldi's NumFrames with flush).
     public func frameCount(sampleCount: Int) -> Int {
         let length = frameLength, shift = frameShift
         guard length > 0, shift > 0, sampleCount > 0 else { return 0 }
