@@ -1,18 +1,22 @@
-/// The listener (Chan et al. 2016, §3.1): a stack of bidirectional LSTMs with a pyramidal
-/// reduction before every layer but the first, turning x[T, B, D] into h[T/2^(n−1), B, 2H].
-/// Shorter encoder sequences make attention cheaper and easier to learn.
+/// The listener (Chan et al. 2016, §3.1): a stack of bidirectional LSTMs, each preceded by a
+/// pyramidal reduction where the configuration asks for one (by default every layer but the
+/// first), turning x[T, B, D] into h[T/timeReduction, B, 2H]. Shorter encoder sequences make
+/// attention cheaper and easier to learn; a reduction before the first layer halves its cost.
 public struct Listener: ParameterContainer {
     public let layers: [BidirectionalLSTM]
+    /// Whether each layer's input frames are concatenated in pairs first.
+    public let reduces: [Bool]
     public let dropout: Dropout
 
     public init(config: LASConfig, rng: inout SplitMix64) {
         var layers: [BidirectionalLSTM] = []
-        for l in 0..<config.encoderLayers {
-            let input = l == 0 ? config.inputSize : 2 * config.encoderOutputSize
+        for (l, factor) in config.reductions.enumerated() {
+            let input = factor * (l == 0 ? config.inputSize : config.encoderOutputSize)
             layers.append(BidirectionalLSTM(name: "listener.\(l)", inputSize: input,
                                             hiddenSize: config.encoderHidden, rng: &rng))
         }
         self.layers = layers
+        reduces = config.reductions.map { $0 == 2 }
         dropout = Dropout(probability: config.dropout)
     }
 
@@ -31,14 +35,12 @@ public struct Listener: ParameterContainer {
     public func forward(_ x: [Float], steps T: Int, batch B: Int, lengths: [Int],
                         training: Bool, rng: inout SplitMix64, cache: inout Cache) -> [Float] {
         cache = Cache()
-        var h = x, t = T, lens = lengths, width = layers.first?.inputSize ?? 0
+        var h = x, t = T, lens = lengths, width = (layers.first?.inputSize ?? 0) / (reduces.first == true ? 2 : 1)
         for (l, layer) in layers.enumerated() {
-            if l > 0 {
+            cache.steps.append(t)
+            if reduces[l] {
                 h = PyramidalReduction.forward(h, steps: t, batch: B, width: width)
-                cache.steps.append(t)
                 t /= 2; lens = PyramidalReduction.lengths(lens); width *= 2
-            } else {
-                cache.steps.append(t)
             }
             var c = BidirectionalLSTM.Cache()
             h = layer.forward(h, steps: t, batch: B, lengths: lens, cache: &c)
@@ -58,8 +60,8 @@ public struct Listener: ParameterContainer {
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             dropout.backward(&d, mask: cache.masks[l])
             d = layers[l].backward(d, cache: cache.layers[l], inputGradient: l > 0 || inputGradient)
-            if l > 0 {
-                d = PyramidalReduction.backward(d, steps: cache.steps[l], batch: B, width: layers[l - 1].outputSize)
+            if reduces[l] && (l > 0 || inputGradient) {
+                d = PyramidalReduction.backward(d, steps: cache.steps[l], batch: B, width: layers[l].inputSize / 2)
             }
         }
         return d

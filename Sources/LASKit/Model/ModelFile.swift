@@ -70,6 +70,7 @@ public enum ModelFile {
               config.attentionKernel % 2 == 1, config.encoderHidden <= 8192, config.decoderHidden <= 8192 else {
             throw ModelFileError(path: path, problem: "implausible model configuration")
         }
+        if let problem = config.problem { throw ModelFileError(path: path, problem: "model configuration: \(problem)") }
         let model = LASModel(config: config, seed: 0)
         try load(file.tensors, into: model, path: path)
         return Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer, featureConfig: features,

@@ -110,6 +110,44 @@ final class ModelGradientTests: XCTestCase {
         }
     }
 
+    func testListenerGradientsMatchFiniteDifferencesWithPyramidOrFrameStacking() {
+        for reductions in [nil, [2, 2], [2, 1]] as [[Int]?] {
+            var config = Self.tinyConfig(.location)
+            config.listenerReductions = reductions
+            var rng = SplitMix64(seed: 18)
+            let listener = Listener(config: config, rng: &rng)
+            let (T, B, D) = (9, 3, config.inputSize)
+            let lengths = [9, 5, 7]
+            var x = GradientCheck.random(T * B * D, rng: &rng)
+            let T2 = T / config.timeReduction
+            let r = GradientCheck.random(T2 * B * config.encoderOutputSize, rng: &rng)
+            let loss = { () -> Double in
+                var c = Listener.Cache(), noise = SplitMix64(seed: 0)
+                return GradientCheck.project(listener.forward(x, steps: T, batch: B, lengths: lengths, training: false,
+                                                              rng: &noise, cache: &c), r)
+            }
+            var dx: [Float] = []
+            GradientCheck.checkParameters(listener.parameters, samples: 12, loss: loss) {
+                var c = Listener.Cache(), noise = SplitMix64(seed: 0)
+                _ = listener.forward(x, steps: T, batch: B, lengths: lengths, training: false, rng: &noise, cache: &c)
+                XCTAssertEqual(c.outputSteps, T2, "\(String(describing: reductions))")
+                XCTAssertEqual(c.outputLengths, lengths.map { $0 / config.timeReduction })
+                dx = listener.backward(r, batch: B, cache: c)
+            }
+            GradientCheck.check(.init("x", count: x.count, read: { x[$0] }, write: { x[$0] = $1 }), gradient: dx, samples: 60, loss: loss)
+        }
+    }
+
+    func testFrameStackingShortensTheFirstLayerAndKeepsTheTimeReduction() {
+        var config = LASConfig()
+        XCTAssertEqual(config.reductions, [1, 2, 2])
+        config.listenerReductions = [2, 2, 1]
+        XCTAssertEqual(config.timeReduction, 4)
+        var rng = SplitMix64(seed: 19)
+        let listener = Listener(config: config, rng: &rng)
+        XCTAssertEqual(listener.layers.map(\.inputSize), [160, 1024, 512])
+    }
+
     func testBatchLossEqualsMeanOfSingleUtteranceLosses() throws {
         let model = LASModel(config: Self.tinyConfig(.location, ctcWeight: 0.3), seed: 16)
         var rng = SplitMix64(seed: 17)

@@ -32,6 +32,23 @@ final class ModelFileTests: XCTestCase {
         for (a, b) in zip(r.model.parameters, back.model.parameters) { XCTAssertEqual(a.value, b.value, a.name) }
     }
 
+    func testListenerReductionsAreSavedAndAnUnusableOneIsRejected() throws {
+        var r = Self.tinyRecognizer()
+        var config = r.model.config
+        config.listenerReductions = [2, 1]
+        r = Recognizer(model: LASModel(config: config, seed: 3), vocabulary: r.vocabulary, normalizer: r.normalizer,
+                       featureConfig: r.featureConfig, cmvn: r.cmvn)
+        let path = temporaryPath("m.safetensors")
+        try ModelFile.save(r, to: path)
+        XCTAssertEqual(try ModelFile.load(path).model.config.listenerReductions, [2, 1])
+        var file = try Safetensors.read(path)
+        file.metadata["model_config"] = file.metadata["model_config"]!.replacingOccurrences(of: "[2,1]", with: "[3,1]")
+        try file.write(to: path)
+        XCTAssertThrowsError(try ModelFile.load(path)) { error in
+            XCTAssertEqual("\(error)", "\(path): model configuration: listenerReductions factors must be 1 or 2 (has 3)")
+        }
+    }
+
     func testCharacterLanguageModelIsSavedAndLoaded() throws {
         var r = Self.tinyRecognizer()
         r.languageModel = r.languageModel(order: 3, texts: ["ab c", "cab"])

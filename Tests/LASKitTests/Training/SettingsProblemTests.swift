@@ -29,6 +29,16 @@ final class SettingsProblemTests: XCTestCase {
         XCTAssertEqual(c.problem, "labelSmoothing must be at least 0 and below 1 (is -0.1)")
     }
 
+    func testListenerReductionsNeedOneFactorOfOneOrTwoPerLayer() {
+        var c = LASConfig()
+        c.listenerReductions = [2, 2]
+        XCTAssertEqual(c.problem, "listenerReductions needs one factor per encoder layer (3, has 2)")
+        c.listenerReductions = [2, 3, 1]
+        XCTAssertEqual(c.problem, "listenerReductions factors must be 1 or 2 (has 3)")
+        c.listenerReductions = [2, 2, 1]
+        XCTAssertNil(c.problem)
+    }
+
     func testTrainingCountsRatesAndFactorsAreChecked() {
         func problem(_ change: (inout TrainingOptions) -> Void) -> String? {
             var o = TrainingOptions()
