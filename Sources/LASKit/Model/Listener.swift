@@ -3,6 +3,7 @@
 /// first), turning x[T, B, D] into h[T/timeReduction, B, 2H]. Shorter encoder sequences make
 /// attention cheaper and easier to learn; a reduction before the first layer halves its cost.
 public struct Listener: ParameterContainer {
+    public let inputSize: Int
     public let layers: [BidirectionalLSTM]
     /// Whether each layer's input frames are concatenated in pairs first.
     public let reduces: [Bool]
@@ -16,6 +17,7 @@ public struct Listener: ParameterContainer {
                                             hiddenSize: config.encoderHidden, rng: &rng))
         }
         self.layers = layers
+        inputSize = config.inputSize
         reduces = config.reductions.map { $0 == 2 }
         dropout = Dropout(probability: config.dropout)
     }
@@ -35,7 +37,7 @@ public struct Listener: ParameterContainer {
     public func forward(_ x: [Float], steps T: Int, batch B: Int, lengths: [Int],
                         training: Bool, rng: inout SplitMix64, cache: inout Cache) -> [Float] {
         cache = Cache()
-        var h = x, t = T, lens = lengths, width = (layers.first?.inputSize ?? 0) / (reduces.first == true ? 2 : 1)
+        var h = x, t = T, lens = lengths, width = inputSize
         for (l, layer) in layers.enumerated() {
             cache.steps.append(t)
             if reduces[l] {

@@ -66,11 +66,10 @@ public enum ModelFile {
         guard cmvn.bins == config.inputSize, features.numMelBins == config.inputSize else {
             throw ModelFileError(path: path, problem: "feature size \(features.numMelBins) / CMVN \(cmvn.bins) do not match the model input \(config.inputSize)")
         }
-        guard config.encoderLayers >= 1, config.encoderHidden >= 1, config.decoderHidden >= 1, config.vocabularySize >= 3,
-              config.attentionKernel % 2 == 1, config.encoderHidden <= 8192, config.decoderHidden <= 8192 else {
+        if let problem = config.problem { throw ModelFileError(path: path, problem: "model configuration: \(problem)") }
+        guard config.vocabularySize >= 3, config.encoderHidden <= 8192, config.decoderHidden <= 8192 else {
             throw ModelFileError(path: path, problem: "implausible model configuration")
         }
-        if let problem = config.problem { throw ModelFileError(path: path, problem: "model configuration: \(problem)") }
         let model = LASModel(config: config, seed: 0)
         try load(file.tensors, into: model, path: path)
         return Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer, featureConfig: features,
