@@ -61,8 +61,9 @@ public struct Listener: ParameterContainer {
         var d = dy
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             dropout.backward(&d, mask: cache.masks[l])
-            d = layers[l].backward(d, cache: cache.layers[l], inputGradient: l > 0 || inputGradient)
-            if reduces[l] && (l > 0 || inputGradient) {
+            let needsInput = l > 0 || inputGradient
+            d = layers[l].backward(d, cache: cache.layers[l], inputGradient: needsInput)
+            if reduces[l] && needsInput {
                 d = PyramidalReduction.backward(d, steps: cache.steps[l], batch: B, width: layers[l].inputSize / 2)
             }
         }
