@@ -8,6 +8,10 @@ las=${LAS:-.build/release/las}
 [ -n "${LAS:-}" ] || swift build -c release
 python3 tools/prepare_an4.py --output data/an4 >/dev/null
 python3 tools/prepare_fsdd.py --output data/fsdd >/dev/null
+python3 tools/prepare_speech_commands.py --output data/speech_commands >/dev/null
+# Real noise for multi-condition training (CC0). The recipe keeps cafe.wav out of training, so
+# its noisy dev sets measure a noise the model has not heard; the bundled model hears all three.
+noise_dir=../shared/data/noise
 
 # train_recipe TRAIN DEV OUT [extra las train options...]: 30 epochs, keeping the last five
 # epochs' models, whose mean weights go to OUT/averaged.safetensors (las average).

@@ -35,11 +35,20 @@ public struct FeatureConfig: Codable, Equatable, Hashable, Sendable {
     /// Samples in [-1, 1] are multiplied by this before framing, so features match Kaldi's and
     /// kaldi-native-fbank's on 16-bit integer sample values.
     public var inputScale: Float
+    /// Each mel energy is floored at that of white noise of this standard deviation (in units of
+    /// `1 / inputScale`: 16-bit steps), taken through the same DC removal, pre-emphasis, window
+    /// and filter. It is Kaldi's default dither (1.0) in expectation, without its randomness:
+    /// exact-zero samples (padding, spliced or VAD-cut audio) then give the energy of the quietest
+    /// real recording instead of ln(FLT_EPSILON) = −15.9, ~20 nats below any room, which wrecks
+    /// utterance-mean normalization (issue 16). 0 gives Kaldi's `--dither=0` features exactly;
+    /// audio whose energies all lie above the floor gets them unchanged at any setting.
+    public var noiseFloorDither: Float
 
     public init(sampleRate: Int = 16_000, frameLengthMs: Float = 25, frameShiftMs: Float = 10,
                 snipEdges: Bool = true, removeDCOffset: Bool = true, preemphasis: Float = 0.97,
                 window: Window = .povey, numMelBins: Int = 80, lowFreq: Float = 20, highFreq: Float = 0,
-                usePower: Bool = true, logFloor: Float = .ulpOfOne, inputScale: Float = 32_768) {
+                usePower: Bool = true, logFloor: Float = .ulpOfOne, inputScale: Float = 32_768,
+                noiseFloorDither: Float = 1) {
         self.sampleRate = sampleRate
         self.frameLengthMs = frameLengthMs
         self.frameShiftMs = frameShiftMs
@@ -53,6 +62,26 @@ public struct FeatureConfig: Codable, Equatable, Hashable, Sendable {
         self.usePower = usePower
         self.logFloor = logFloor
         self.inputScale = inputScale
+        self.noiseFloorDither = noiseFloorDither
+    }
+
+    /// Models and feature files written before `noiseFloorDither` existed had no noise floor.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(sampleRate: try c.decode(Int.self, forKey: .sampleRate),
+                  frameLengthMs: try c.decode(Float.self, forKey: .frameLengthMs),
+                  frameShiftMs: try c.decode(Float.self, forKey: .frameShiftMs),
+                  snipEdges: try c.decode(Bool.self, forKey: .snipEdges),
+                  removeDCOffset: try c.decode(Bool.self, forKey: .removeDCOffset),
+                  preemphasis: try c.decode(Float.self, forKey: .preemphasis),
+                  window: try c.decode(Window.self, forKey: .window),
+                  numMelBins: try c.decode(Int.self, forKey: .numMelBins),
+                  lowFreq: try c.decode(Float.self, forKey: .lowFreq),
+                  highFreq: try c.decode(Float.self, forKey: .highFreq),
+                  usePower: try c.decode(Bool.self, forKey: .usePower),
+                  logFloor: try c.decode(Float.self, forKey: .logFloor),
+                  inputScale: try c.decode(Float.self, forKey: .inputScale),
+                  noiseFloorDither: try c.decodeIfPresent(Float.self, forKey: .noiseFloorDither) ?? 0)
     }
 
     /// Samples per frame (400 by default). Float arithmetic truncated, as Kaldi's WindowSize().
@@ -108,6 +137,9 @@ public struct FeatureConfig: Codable, Equatable, Hashable, Sendable {
         guard preemphasis >= 0, preemphasis <= 1 else { throw fail("pre-emphasis \(preemphasis) must lie in [0, 1]") }
         guard logFloor > 0, logFloor.isFinite else { throw fail("log floor \(logFloor) must be positive") }
         guard inputScale > 0, inputScale.isFinite else { throw fail("input scale \(inputScale) must be positive") }
+        guard noiseFloorDither >= 0, noiseFloorDither.isFinite else {
+            throw fail("noise floor dither \(noiseFloorDither) must not be negative")
+        }
     }
 }
 

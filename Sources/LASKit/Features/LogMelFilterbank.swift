@@ -16,7 +16,12 @@ import Foundation
 ///   x[i]  = x[i] − k·x[i−1], x[0] = x[0] − k·x[0]     (preemphasis k)
 ///   x[i] *= w[i]                                      (window), zero-padded to fftSize
 ///   P[j]  = |FFT(x)[j]|²                              (|·| if !usePower)
-///   y[b]  = ln(max(Σⱼ M[b, j] P[j], logFloor))        (M: `MelBank`)
+///   y[b]  = ln(max(Σⱼ M[b, j] P[j], N[b], logFloor))  (M: `MelBank`)
+///
+/// N[b] = σ² Σⱼ M[b, j] Σᵢ |FFT(T eᵢ)[j]|² is the expected energy of white noise of standard
+/// deviation σ = `noiseFloorDither` (16-bit steps) in filter b, where T is the linear map of the
+/// first four steps and eᵢ the i-th unit frame: E|FFT(T n)[j]|² = σ² Σᵢ |FFT(T eᵢ)[j]|² for
+/// n ~ N(0, σ² I). So a frame of exact zeros gets what Kaldi's dither σ would give it on average.
 ///
 /// Not thread-safe: it owns an FFTW plan and scratch buffers reused for every frame. Make one per
 /// thread; creating one is cheap (FFTW_ESTIMATE planning, no trial runs).
@@ -35,6 +40,8 @@ public final class LogMelFilterbank {
     /// so the mel sums run on SIMD4 vectors over four frames at once.
     private let spectra: UnsafeMutablePointer<SIMD4<Float>>
     private static let lanes = 4
+    /// N[b], the noise-floor energy of each filter (at least `logFloor`).
+    public private(set) var noiseFloor: [Float] = []
 
     /// `warpFactor`: the filters' VTLN warp (`MelBank`), 1 for the features a model is given.
     public init(config: FeatureConfig = FeatureConfig(), warpFactor: Float = 1) throws {
@@ -49,6 +56,37 @@ public final class LogMelFilterbank {
         edgeFrame.initialize(repeating: 0, count: config.frameLength)
         spectra = .allocate(capacity: config.fftSize / 2 + 1)
         spectra.initialize(repeating: SIMD4(repeating: 0), count: config.fftSize / 2 + 1)
+        noiseFloor = whiteNoiseEnergies(standardDeviation: config.noiseFloorDither)
+    }
+
+    /// N[b] of the type's doc: frameLength unit frames through T and the FFT, then the filters.
+    private func whiteNoiseEnergies(standardDeviation sigma: Float) -> [Float] {
+        let half = config.fftSize / 2
+        var meanPower = [Double](repeating: 0, count: half + 1)
+        if sigma > 0 {
+            var unit = [Float](repeating: 0, count: frameLength)
+            unit.withUnsafeMutableBufferPointer { u in
+                for i in 0..<frameLength {
+                    u[i] = 1 / config.inputScale
+                    prepareFFTInput(UnsafePointer(u.baseAddress!))
+                    fft.execute()
+                    for j in 0...half {
+                        let re = Double(fft.output[2 * j]), im = Double(fft.output[2 * j + 1])
+                        meanPower[j] += Double(sigma * sigma) * (re * re + im * im)
+                    }
+                    u[i] = 0
+                }
+            }
+        }
+        // A magnitude spectrum's floor is taken as the root of the mean power (E|X| ≤ √E|X|²).
+        let spectrum = config.usePower ? meanPower : meanPower.map { $0.squareRoot() }
+        return (0..<bins).map { b in
+            var energy = 0.0
+            for k in 0..<(melBank.offsets[b + 1] - melBank.offsets[b]) {
+                energy += Double(melBank.flatWeights[melBank.offsets[b] + k]) * spectrum[melBank.firstIndex[b] + k]
+            }
+            return Swift.max(Float(energy), config.logFloor)
+        }
     }
 
     deinit {
@@ -173,11 +211,12 @@ public final class LogMelFilterbank {
         }
     }
 
-    /// E[t, b] = max(Σⱼ M[b, j] P_t[j], floor) for the `frames` (≤ 4) frames in `spectra`,
+    /// E[t, b] = max(Σⱼ M[b, j] P_t[j], N[b]) for the `frames` (≤ 4) frames in `spectra`,
     /// written row-major from `rows`.
     @inline(__always)
     private func applyMelBank(to rows: UnsafeMutablePointer<Float>, frames: Int) {
-        let floor = SIMD4<Float>(repeating: config.logFloor), bins = self.bins
+        let bins = self.bins
+        noiseFloor.withUnsafeBufferPointer { floors in
         melBank.offsets.withUnsafeBufferPointer { offsets in
             melBank.firstIndex.withUnsafeBufferPointer { first in
                 melBank.flatWeights.withUnsafeBufferPointer { weights in
@@ -186,11 +225,12 @@ public final class LogMelFilterbank {
                         let w = weights.baseAddress! + offsets[b]
                         var energy = SIMD4<Float>(repeating: 0)
                         for k in 0..<(offsets[b + 1] - offsets[b]) { energy += w[k] * p[k] }
-                        energy = pointwiseMax(energy, floor)
+                        energy = pointwiseMax(energy, SIMD4(repeating: floors[b]))
                         for lane in 0..<frames { rows[lane * bins + b] = energy[lane] }
                     }
                 }
             }
+        }
         }
     }
 }

@@ -2,16 +2,19 @@ import CSampleRate
 import Dispatch
 import Foundation
 
-/// One utterance ready for training: its features (one matrix per speed variant, variant 0
-/// at the original speed) and its target characters.
+/// One utterance ready for training: its features (one matrix per variant, variant 0 at the
+/// original speed), the waveforms the first `waveforms.count` variants were computed from
+/// (kept for multi-condition training, which corrupts them afresh each step), and its target
+/// characters.
 public struct LabeledExample {
     public var utterance: Utterance
     public var variants: [FeatureMatrix]
+    public var waveforms: [[Float]]
     public var targets: [Int32]
     public var frames: Int { variants[0].frames }
 
-    public init(utterance: Utterance, variants: [FeatureMatrix], targets: [Int32]) {
-        self.utterance = utterance; self.variants = variants; self.targets = targets
+    public init(utterance: Utterance, variants: [FeatureMatrix], waveforms: [[Float]] = [], targets: [Int32]) {
+        self.utterance = utterance; self.variants = variants; self.waveforms = waveforms; self.targets = targets
     }
 }
 
@@ -31,8 +34,10 @@ public enum LabeledFeatures {
     /// With `narrowband`, recordings above 8 kHz also get a copy band-limited to 4 kHz (resampled
     /// through 8 kHz), so speech the model learns from wideband speakers carries over to
     /// telephone-band and 8 kHz recordings, whose upper band is empty.
+    /// Variants come in that order: original, speeds, narrowband, then warps. With
+    /// `keepWaveforms` every variant but the warped ones keeps its waveform.
     public static func compute(_ utterances: [Utterance], featureConfig: FeatureConfig, speeds: [Float] = [],
-                               warpFactors: [Float] = [], narrowband: Bool = false,
+                               warpFactors: [Float] = [], narrowband: Bool = false, keepWaveforms: Bool = false,
                                vocabulary: Vocabulary, normalizer: TextNormalizer, threads: Int = 2,
                                progress: ((Int) -> Void)? = nil) throws -> (examples: [LabeledExample], failures: [Failure]) {
         let n = utterances.count
@@ -54,24 +59,26 @@ public enum LabeledFeatures {
                     do {
                         let audio = try AudioFile(u.audioPath, sampleRate: featureConfig.sampleRate)
                         let samples = audio.samples
-                        var variants = [banks[w].compute(samples)]
+                        var waveforms = [samples]
                         for f in speeds where f != 1 {
                             // Played f times faster: treat the samples as recorded at rate·f.
                             // Augmentation only: the fast converter is 10x quicker and its roll-off
                             // near Nyquist matters little next to the tempo change itself.
                             let sped = try Resampler.resample(samples, from: Int((Float(featureConfig.sampleRate) * f).rounded()),
                                                               to: featureConfig.sampleRate, converter: Int32(SRC_SINC_FASTEST))
-                            variants.append(banks[w].compute(sped))
+                            waveforms.append(sped)
                         }
-                        for bank in warpedBanks[w] { variants.append(bank.compute(samples)) }
                         if narrowband && audio.originalSampleRate > 8_000 && featureConfig.sampleRate > 8_000 {
                             let fast = Int32(SRC_SINC_FASTEST)
                             let low = try Resampler.resample(samples, from: featureConfig.sampleRate, to: 8_000, converter: fast)
-                            variants.append(banks[w].compute(try Resampler.resample(low, from: 8_000, to: featureConfig.sampleRate, converter: fast)))
+                            waveforms.append(try Resampler.resample(low, from: 8_000, to: featureConfig.sampleRate, converter: fast))
                         }
+                        var variants = waveforms.map { banks[w].compute($0) }
+                        for bank in warpedBanks[w] { variants.append(bank.compute(samples)) }
                         guard variants[0].frames > 0 else { throw TrainingDataError.tooShort(path: u.audioPath) }
                         let targets = vocabulary.encodeSkippingUnknown(normalizer.normalize(u.text))
-                        out[i] = .success(LabeledExample(utterance: u, variants: variants, targets: targets))
+                        out[i] = .success(LabeledExample(utterance: u, variants: variants, waveforms: keepWaveforms ? waveforms : [],
+                                                         targets: targets))
                     } catch {
                         out[i] = .failure(Failure(utterance: u, reason: "\(error)"))
                     }
@@ -92,15 +99,16 @@ public enum LabeledFeatures {
     }
 
     /// Global mean and variance over every frame of the original-speed features (each utterance
-    /// centred on its own mean first when `subtractsUtteranceMean`).
-    public static func statistics(_ examples: [LabeledExample], bins: Int, subtractsUtteranceMean: Bool = false) throws -> CMVN {
+    /// centred on the mean of its frames above `silenceLevel` first when `subtractsUtteranceMean`).
+    public static func statistics(_ examples: [LabeledExample], bins: Int, subtractsUtteranceMean: Bool = false,
+                                  silenceLevel: Float? = nil) throws -> CMVN {
         var acc = CMVNAccumulator(bins: bins)
         for e in examples {
             var features = e.variants[0]
-            if subtractsUtteranceMean { CMVN.subtractUtteranceMean(&features) }
+            if subtractsUtteranceMean { CMVN.subtractUtteranceMean(&features, silenceLevel: silenceLevel) }
             try acc.add(features)
         }
-        return try acc.finalize(subtractsUtteranceMean: subtractsUtteranceMean)
+        return try acc.finalize(subtractsUtteranceMean: subtractsUtteranceMean, silenceLevel: silenceLevel)
     }
 
     public static func normalize(_ examples: inout [LabeledExample], with cmvn: CMVN) throws {

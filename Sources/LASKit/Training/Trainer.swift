@@ -45,6 +45,10 @@ public final class Trainer {
     public private(set) var state = TrainerState()
     let batches: LengthBatches
     let log: TrainingLog
+    /// Noise for multi-condition training: the recordings given, and the training waveforms as babble.
+    let noisePool: NoisePool
+    /// Features of corrupted waveforms, made in the step loop (one thread, one plan).
+    let filterbank: LogMelFilterbank
 
     public var checkpointPath: String { directory.appendingPathComponent("checkpoint.safetensors").path }
     public var bestPath: String { directory.appendingPathComponent("best.safetensors").path }
@@ -54,8 +58,10 @@ public final class Trainer {
     }
     public var totalSteps: Int { options.maxSteps.map { min($0, options.epochs * batches.batches.count) } ?? options.epochs * batches.batches.count }
 
+    /// `noiseRecordings`: waveforms at the model's sample rate mixed in by multi-condition
+    /// training (`options.multiCondition`), which corrupts the examples' `waveforms`.
     public init(recognizer: Recognizer, train: [LabeledExample], dev: [LabeledExample],
-                options: TrainingOptions, directory: URL) throws {
+                options: TrainingOptions, directory: URL, noiseRecordings: [[Float]] = []) throws {
         guard !train.isEmpty else { throw TrainingDataError.empty(what: "training set") }
         guard !dev.isEmpty else { throw TrainingDataError.empty(what: "dev set") }
         self.recognizer = recognizer; self.options = options; self.train = train; self.dev = dev
@@ -64,6 +70,20 @@ public final class Trainer {
         optimizer = Adam(parameters: recognizer.model.parameters, learningRate: options.learningRate)
         batches = LengthBatches(frames: train.map(\.frames), batchSize: options.batchSize)
         log = try TrainingLog(path: directory.appendingPathComponent("train-log.jsonl").path)
+        noisePool = NoisePool(recordings: noiseRecordings, babble: train.compactMap(\.waveforms.first))
+        filterbank = try LogMelFilterbank(config: recognizer.featureConfig)
+    }
+
+    /// The features of variant `v` of `example` for this step: with multi-condition training a
+    /// freshly corrupted copy of its waveform (normalized like every other input), else as stored.
+    func trainingFeatures(_ example: LabeledExample, variant v: Int, rng: inout SplitMix64) throws -> FeatureMatrix {
+        guard let conditions = options.multiCondition, v < example.waveforms.count else { return example.variants[v] }
+        let rate = recognizer.featureConfig.sampleRate
+        let corruption = conditions.draw(sampleRate: rate, pool: noisePool, rng: &rng)
+        if corruption.isIdentity { return example.variants[v] }
+        var m = filterbank.compute(corruption.apply(to: example.waveforms[v], sampleRate: rate, pool: noisePool, rng: &rng))
+        try recognizer.cmvn.apply(to: &m)
+        return m
     }
 
     /// Restores the optimizer and loop position from a checkpoint of this run.
@@ -86,6 +106,7 @@ public final class Trainer {
         BLASThreads.set(options.threads)
         HeapRetention.keepFreedMemory()
         var reports: [TrainingEvent.Epoch] = []
+        try log.write(options)
         let model = recognizer.model, width = model.config.inputSize
         while state.epoch < options.epochs && state.step < totalSteps {
             let order = batches.order(epoch: state.epoch, seed: options.seed)
@@ -100,7 +121,7 @@ public final class Trainer {
                 for i in indices {
                     let e = train[i]
                     let v = e.variants.count > 1 ? Int(rng.next() % UInt64(e.variants.count)) : 0
-                    var m = e.variants[v]
+                    var m = try trainingFeatures(e, variant: v, rng: &rng)
                     options.specAugment?.apply(to: &m.values, frames: m.frames, bins: m.bins, rng: &rng)
                     utterances.append((m.values, m.frames))
                 }

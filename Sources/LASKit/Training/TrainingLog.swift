@@ -30,6 +30,12 @@ final class TrainingLog {
                     "dev_cer": e.devCER, "dev_wer": e.devWER, "seconds": e.seconds, "best": e.isBest])
     }
 
+    /// The options a run (or a resumed part of it) trains with, so a plot can say what was on.
+    func write(_ options: TrainingOptions) throws {
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options))
+        try append(["type": "options", "options": json])
+    }
+
     private func append(_ object: [String: Any]) throws {
         var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         data.append(0x0A)

@@ -35,6 +35,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// Scheduled sampling probability (0: pure teacher forcing). Off by default: on the AN4+FSDD
     /// recipe 0.1 made held-out AN4 error worse on two seeds (models/README.md, runs 16–17).
     public var samplingProbability: Float = 0
+    /// Noise, rooms, microphones, gain and digital silence drawn afresh for every utterance of
+    /// every step (nil: off). See `MultiConditionTraining` and models/README.md.
+    public var multiCondition: MultiConditionTraining? = MultiConditionTraining()
 
     public init() {}
 
@@ -60,6 +63,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         vocalTractWarps = try c.decodeIfPresent([Float].self, forKey: .vocalTractWarps) ?? vocalTractWarps
         narrowband = try c.decodeIfPresent(Bool.self, forKey: .narrowband) ?? narrowband
         utteranceMeanNormalization = try c.decodeIfPresent(Bool.self, forKey: .utteranceMeanNormalization) ?? utteranceMeanNormalization
+        if c.contains(.multiCondition) { multiCondition = try c.decodeIfPresent(MultiConditionTraining.self, forKey: .multiCondition) }
     }
 
     /// The first setting training cannot run with, for the user (nil: all usable). `melBins`:
@@ -87,7 +91,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         for (name, factors) in [("speeds", speeds), ("vocalTractWarps", vocalTractWarps)] {
             if let f = factors.first(where: { !($0 > 0.5 && $0 < 2) }) { return "\(name) must lie between 0.5 and 2 (has \(f))" }
         }
-        return nil
+        return multiCondition?.problem
     }
 
     /// Learning rate at optimizer step `step` (1-based) of `totalSteps`.

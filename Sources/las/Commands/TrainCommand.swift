@@ -42,6 +42,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads for matrix products and feature extraction.") var threads: Int?
     @Option(help: ArgumentHelp("JSON file with \"model\" and/or \"training\" settings.", valueName: "FILE"))
     var config: String?
+    @Option(help: ArgumentHelp("Noise recording, or folder of them, for multi-condition training (repeatable; besides babble and coloured noise).", valueName: "FILE|DIR"))
+    var noise: [String] = []
+    @Flag(help: "Train on clean audio only: no noise, rooms, microphone colouring, gain or silence padding.")
+    var clean = false
     @Flag(help: "Continue from DIR/checkpoint.safetensors.") var resume = false
     @Flag(help: "Fail if any listed audio file is missing or unreadable.") var strict = false
 
@@ -107,6 +111,11 @@ struct TrainCommand: ParsableCommand {
         if let keepEpochs { training.keptEpochModels = keepEpochs }
         if let seed { training.seed = seed }
         if let threads { training.threads = threads }
+        if clean { training.multiCondition = nil }
+        if !noise.isEmpty {
+            guard training.multiCondition != nil else { throw CommandError("--noise needs multi-condition training (drop --clean)") }
+            training.multiCondition!.noiseFiles += noise
+        }
         return (model, training)
     }
 
@@ -143,6 +152,7 @@ struct TrainCommand: ParsableCommand {
             let (examples, failures) = try LabeledFeatures.compute(
                 set, featureConfig: featureConfig, speeds: augmented ? options.speeds : [],
                 warpFactors: augmented ? options.vocalTractWarps : [], narrowband: augmented && options.narrowband,
+                keepWaveforms: augmented && options.multiCondition != nil,
                 vocabulary: vocabulary, normalizer: normalizer, threads: options.threads) { done in console.progress("features \(name): \(done)/\(set.count)") }
             console.endProgress()
             for f in failures { Console.error("\(f)") }
@@ -160,16 +170,25 @@ struct TrainCommand: ParsableCommand {
         guard !trainExamples.isEmpty else { throw CommandError("\(train): no usable training utterances") }
         guard !devExamples.isEmpty else { throw CommandError("\(dev): no usable dev utterances") }
         let cmvn = try resumed?.recognizer.cmvn ?? LabeledFeatures.statistics(
-            trainExamples, bins: featureConfig.numMelBins, subtractsUtteranceMean: options.utteranceMeanNormalization)
+            trainExamples, bins: featureConfig.numMelBins, subtractsUtteranceMean: options.utteranceMeanNormalization,
+            silenceLevel: CMVN.silenceLevel(of: LogMelFilterbank(config: featureConfig)))
+        let noiseRecordings = try AudioPaths.expand(options.multiCondition?.noiseFiles ?? []).map { path in
+            do { return try AudioFile(path, sampleRate: featureConfig.sampleRate).samples } catch {
+                throw CommandError("\(error) (a --noise recording)")
+            }
+        }
         try LabeledFeatures.normalize(&trainExamples, with: cmvn)
         try LabeledFeatures.normalize(&devExamples, with: cmvn)
 
         let model = LASModel(config: modelConfig, seed: options.seed)
+        var notes = ["train": train, "dev": dev]
+        if let conditions = options.multiCondition {
+            notes["multi_condition"] = String(decoding: try JSONEncoder().encode(conditions), as: UTF8.self)
+        }
         let recognizer = Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer,
-                                    featureConfig: featureConfig, cmvn: cmvn,
-                                    notes: ["train": train, "dev": dev])
+                                    featureConfig: featureConfig, cmvn: cmvn, notes: notes)
         let trainer = try Trainer(recognizer: recognizer, train: trainExamples, dev: devExamples,
-                                  options: options, directory: directory)
+                                  options: options, directory: directory, noiseRecordings: noiseRecordings)
         if let resumed { try trainer.resume(from: resumed, path: checkpointPath) }
         console.line("model: \(model.parameterCount) parameters, vocabulary \(vocabulary.count), "
                      + "\(trainer.totalSteps) steps planned (\(options.epochs) epochs of \(trainExamples.count / options.batchSize + (trainExamples.count % options.batchSize > 0 ? 1 : 0)) batches)")
