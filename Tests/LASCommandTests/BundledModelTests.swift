@@ -55,4 +55,25 @@ final class BundledModelTests: XCTestCase {
         XCTAssertEqual(r.stderr, "las: \(short): audio is too short to transcribe (20 ms, at least 55 ms needed)\nlas: 1 of 2 files failed\n")
         XCTAssertEqual(r.stdout, "\(good)\t\(try expectedTranscripts()["cen3-fjam-b"]!)\n")
     }
+
+    /// Digital silence (exact zeros) used to pull the utterance mean far from the speech, and the
+    /// padded samples came out nearly empty; the silence level leaves those frames out of it.
+    func testSamplesPaddedWithTwoSecondsOfDigitalSilenceTranscribeAsUnpadded() throws {
+        let expected = try expectedTranscripts()
+        let dir = CommandFixtures.temporaryDirectory("transcribe-padded")
+        var paths: [String: String] = [:]
+        for name in expected.keys.sorted() {
+            let file = try FileManager.default.contentsOfDirectory(atPath: CommandFixtures.samples.path)
+                .first { ($0 as NSString).deletingPathExtension == name }!
+            let audio = try AudioFile(CommandFixtures.samples.appendingPathComponent(file).path)
+            let zeros = [Float](repeating: 0, count: 32_000)
+            let padded = dir.appendingPathComponent(name + ".wav").path
+            try AudioFileWriter.write(zeros + audio.samples + zeros, sampleRate: 16_000, format: .wavPCM16, to: padded)
+            paths[padded] = expected[name]!
+        }
+        let r = try LASProcess.run(["transcribe"] + paths.keys.sorted())
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let expectedOut = paths.keys.sorted().map { "\($0)\t\(paths[$0]!)\n" }.joined()
+        XCTAssertEqual(r.stdout, expectedOut)
+    }
 }
