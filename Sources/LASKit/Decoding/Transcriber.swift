@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 
-/// One word of a transcript with where the attention put it, in seconds from the file's start.
+/// One word of a transcript and where it is spoken, in seconds from the file's start.
 public struct WordTiming: Codable, Equatable {
     public var word: String
     public var start: Double
@@ -78,7 +78,7 @@ public final class Transcriber {
                 for (k, s) in segments.enumerated() { items.append((i, k, s.start, s.features)) }
             }
         }
-        var decoded = [Int: [(segment: Int, start: Double, best: [BeamSearch.Hypothesis])]]()
+        var decoded = [Int: [Decoded]]()
         let order = items.indices.sorted { items[$0].features.frames < items[$1].features.frames }
         for chunk in stride(from: 0, to: order.count, by: options.batchSize).map({ Array(order[$0..<min($0 + options.batchSize, order.count)]) }) {
             let batch = FeatureBatch(chunk.map { (items[$0].features.values, items[$0].features.frames) },
@@ -95,10 +95,12 @@ public final class Transcriber {
             search.languageModel = recognizer.languageModel
             search.languageModelWeight = options.languageModelWeight
             search.threads = threads
+            let posteriors = ctcLogProbabilities(memory)
             let out = search.decode(speller: recognizer.model.speller, memory: memory,
-                                    ctc: options.ctcWeight > 0 ? ctcScorers(memory) : nil)
+                                    ctc: options.ctcWeight > 0 ? posteriors.map(ctcScorers(posteriors:)) : nil)
             for (k, i) in chunk.enumerated() {
-                decoded[items[i].file, default: []].append((items[i].segment, items[i].start, out.nBest[k]))
+                decoded[items[i].file, default: []].append(Decoded(segment: items[i].segment, start: items[i].start,
+                                                                   best: out.nBest[k], ctcLogProbabilities: posteriors?[k]))
             }
         }
         return files.indices.map { i in
@@ -111,8 +113,16 @@ public final class Transcriber {
         }
     }
 
-    /// One CTC prefix scorer per utterance from the listener's CTC head (nil without one).
-    func ctcScorers(_ memory: AttentionMemory) -> [CTCPrefixScorer]? {
+    /// One decoded segment: its n-best and the CTC head's log-posteriors its word times come from.
+    struct Decoded {
+        var segment: Int
+        var start: Double
+        var best: [BeamSearch.Hypothesis]
+        var ctcLogProbabilities: [Float]?
+    }
+
+    /// Per utterance, the CTC head's log-softmax over its own frames, [length, classes] (nil without a head).
+    func ctcLogProbabilities(_ memory: AttentionMemory) -> [[Float]]? {
         guard let head = recognizer.model.ctcHead else { return nil }
         let T = memory.frames, V = head.outputSize
         var logits = head.forward(memory.encoder, rows: memory.utterances * T)
@@ -121,9 +131,18 @@ public final class Transcriber {
             logits.withUnsafeMutableBufferPointer { p in
                 for t in 0..<len { LogSoftmax.inPlace(p.baseAddress! + (u * T + t) * V, count: V) }
             }
-            return CTCPrefixScorer(logProbabilities: Array(logits[(u * T * V)..<((u * T + len) * V)]), frames: len,
-                                   classes: V, blank: LASModel.padID)
+            return Array(logits[(u * T * V)..<((u * T + len) * V)])
         }
+    }
+
+    /// One CTC prefix scorer per utterance from the listener's CTC head (nil without one).
+    func ctcScorers(_ memory: AttentionMemory) -> [CTCPrefixScorer]? {
+        ctcLogProbabilities(memory).map(ctcScorers(posteriors:))
+    }
+
+    func ctcScorers(posteriors: [[Float]]) -> [CTCPrefixScorer] {
+        let V = recognizer.model.config.vocabularySize
+        return posteriors.map { CTCPrefixScorer(logProbabilities: $0, frames: $0.count / V, classes: V, blank: LASModel.padID) }
     }
 
     /// Reads, splits and featurizes one file (CMVN applied).
@@ -145,7 +164,7 @@ public final class Transcriber {
         return pieces
     }
 
-    func assemble(_ parts: [(segment: Int, start: Double, best: [BeamSearch.Hypothesis])], duration: Double) -> Transcript {
+    func assemble(_ parts: [Decoded], duration: Double) -> Transcript {
         let vocab = recognizer.vocabulary
         var texts: [String] = [], words: [WordTiming] = [], scores: [Float] = []
         var alignments: [(start: Double, characters: [String], weights: [[Float]])] = []
@@ -154,7 +173,7 @@ public final class Transcriber {
             let text = vocab.decode(best.tokens)
             if !text.isEmpty { texts.append(text) }
             scores.append(best.score)
-            words += wordTimings(best, offset: part.start)
+            words += wordTimings(best, offset: part.start, ctcLogProbabilities: part.ctcLogProbabilities)
             alignments.append((part.start, best.tokens.map { vocab.token($0) ?? "?" } + ["</s>"], best.alignment))
         }
         let nBest: [(text: String, score: Float)] = parts.count == 1
@@ -164,9 +183,22 @@ public final class Transcriber {
                           words: words, duration: duration, alignments: alignments)
     }
 
+    /// From the forced alignment of the hypothesis to the CTC head's posteriors when the model has
+    /// a head and the alignment exists; otherwise from the attention peaks.
+    func wordTimings(_ h: BeamSearch.Hypothesis, offset: Double, ctcLogProbabilities: [Float]?) -> [WordTiming] {
+        let V = recognizer.model.config.vocabularySize
+        if let posteriors = ctcLogProbabilities,
+           let words = CTCWordTiming.words(tokens: h.tokens, vocabulary: recognizer.vocabulary, logProbabilities: posteriors,
+                                           frames: posteriors.count / V, classes: V, frameSeconds: encoderFrameSeconds,
+                                           offset: offset) {
+            return words
+        }
+        return attentionWordTimings(h, offset: offset)
+    }
+
     /// A character's time is where its attention weights peak; a word spans its first
     /// character's frame to the end of its last one's.
-    func wordTimings(_ h: BeamSearch.Hypothesis, offset: Double) -> [WordTiming] {
+    func attentionWordTimings(_ h: BeamSearch.Hypothesis, offset: Double) -> [WordTiming] {
         let frame = encoderFrameSeconds
         var words: [WordTiming] = [], current = "", start = 0.0, end = 0.0
         for (i, tok) in h.tokens.enumerated() {

@@ -11,8 +11,9 @@ struct TranscribeCommand: ParsableCommand {
         SPHERE, ...; any rate and channel count) or a folder searched for them. One file prints \
         its transcript; several print one `PATH<TAB>TRANSCRIPT` line each, in input order. \
         --format json prints one object per file: file, text, score, nbest (alternatives with \
-        their length-normalized log-probabilities) and words (start and end seconds, from where \
-        the attention looked).
+        their length-normalized log-probabilities) and words (start and end seconds, from a forced \
+        alignment of the transcript to the CTC head's posteriors; from the attention for models \
+        without one).
 
         Recordings longer than --max-segment-seconds are split at quiet points and decoded piece \
         by piece. A file that cannot be read is reported on stderr and the others are still \
