@@ -36,8 +36,9 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// recipe 0.1 made held-out AN4 error worse on two seeds (models/README.md, runs 16–17).
     public var samplingProbability: Float = 0
     /// Noise, rooms, microphones, gain and digital silence drawn afresh for every utterance of
-    /// every step (nil: off). See `MultiConditionTraining` and models/README.md.
-    public var multiCondition: MultiConditionTraining? = MultiConditionTraining()
+    /// every step (nil: off). Off by default until a recipe run has measured it
+    /// (models/README.md); `las train --multi-condition` or `--noise` turns it on.
+    public var multiCondition: MultiConditionTraining?
 
     public init() {}
 

@@ -42,10 +42,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Threads for matrix products and feature extraction.") var threads: Int?
     @Option(help: ArgumentHelp("JSON file with \"model\" and/or \"training\" settings.", valueName: "FILE"))
     var config: String?
-    @Option(help: ArgumentHelp("Noise recording, or folder of them, for multi-condition training (repeatable; besides babble and coloured noise).", valueName: "FILE|DIR"))
+    @Flag(help: "Multi-condition training: every step draws noise (babble, coloured), rooms, microphone colouring, gain with clipping and digital-silence padding.")
+    var multiCondition = false
+    @Option(help: ArgumentHelp("Noise recording, or folder of them, mixed in by multi-condition training (repeatable; implies --multi-condition).", valueName: "FILE|DIR"))
     var noise: [String] = []
-    @Flag(help: "Train on clean audio only: no noise, rooms, microphone colouring, gain or silence padding.")
-    var clean = false
     @Flag(help: "Continue from DIR/checkpoint.safetensors.") var resume = false
     @Flag(help: "Fail if any listed audio file is missing or unreadable.") var strict = false
 
@@ -111,11 +111,8 @@ struct TrainCommand: ParsableCommand {
         if let keepEpochs { training.keptEpochModels = keepEpochs }
         if let seed { training.seed = seed }
         if let threads { training.threads = threads }
-        if clean { training.multiCondition = nil }
-        if !noise.isEmpty {
-            guard training.multiCondition != nil else { throw CommandError("--noise needs multi-condition training (drop --clean)") }
-            training.multiCondition!.noiseFiles += noise
-        }
+        if (multiCondition || !noise.isEmpty) && training.multiCondition == nil { training.multiCondition = MultiConditionTraining() }
+        if !noise.isEmpty { training.multiCondition!.noiseFiles += noise }
         return (model, training)
     }
 

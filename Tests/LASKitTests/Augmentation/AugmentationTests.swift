@@ -119,3 +119,36 @@ final class MicrophoneColorationTests: XCTestCase {
         XCTAssertEqual(x, [0, 0, 0, 0.5, -0.5, 0, 0])
     }
 }
+
+final class MultiConditionTrainingTests: XCTestCase {
+    func testProbabilityZeroDrawsTheCleanSignalAndOneDrawsEveryCorruption() {
+        var none = MultiConditionTraining()
+        none.noiseProbability = 0; none.reverbProbability = 0; none.colorationProbability = 0
+        none.gainProbability = 0; none.paddingProbability = 0
+        var every = none
+        every.noiseProbability = 1; every.reverbProbability = 1; every.colorationProbability = 1
+        every.gainProbability = 1; every.paddingProbability = 1
+        var rng = SplitMix64(seed: 1)
+        let pool = NoisePool(recordings: [testSignal(5_000, seed: 2)], babble: [testSignal(3_000, seed: 3)])
+        for _ in 0..<20 {
+            XCTAssertTrue(none.draw(sampleRate: 16_000, pool: pool, rng: &rng).isIdentity)
+            let c = every.draw(sampleRate: 16_000, pool: pool, rng: &rng)
+            XCTAssertNotNil(c.reverbRT60); XCTAssertNotNil(c.noise); XCTAssertNotNil(c.coloration)
+            XCTAssertNotNil(c.gainDB); XCTAssertNotNil(c.padding)
+            let out = c.apply(to: testSignal(8_000), sampleRate: 16_000, pool: pool, rng: &rng)
+            XCTAssertEqual(out.count, 8_000 + c.padding!.before + c.padding!.after)
+            XCTAssertTrue(out.allSatisfy { $0.isFinite && abs($0) <= 1 })
+            XCTAssertTrue(out[..<c.padding!.before].allSatisfy { $0 == 0 }, "padding is exact zeros")
+        }
+    }
+
+    func testAnUnusableSettingIsNamed() {
+        var m = MultiConditionTraining()
+        m.snrRange = [20, 10]
+        XCTAssertEqual(m.problem, "multiCondition.snrRange must be [lower, upper] with lower ≤ upper (is [20.0, 10.0])")
+        m = MultiConditionTraining()
+        m.reverbProbability = 2
+        XCTAssertEqual(m.problem, "multiCondition.reverbProbability must lie between 0 and 1 (is 2.0)")
+        XCTAssertNil(MultiConditionTraining().problem)
+    }
+}
