@@ -18,8 +18,8 @@ import Foundation
 /// front end would see log-mel values far below any room the model was trained in.
 public final class VoiceActivityDetector {
     public struct Options {
-        public var onsetDecibels: Float = 10
-        public var offsetDecibels: Float = 5
+        public var onsetDecibels: Float = 12
+        public var offsetDecibels: Float = 9
         public var hangoverSeconds = 0.1
         /// Pauses shorter than this do not end a piece (pauses between spelled letters).
         public var mergeGapSeconds = 0.5
@@ -30,7 +30,7 @@ public final class VoiceActivityDetector {
         /// An over-long region is not split before this many seconds into it.
         public var minSplitSeconds = 4.0
         /// Regions with less than this much speech above the onset level are dropped (clicks).
-        public var minSpeechSeconds = 0.1
+        public var minSpeechSeconds = 0.2
         /// The floor is this percentile of the non-silent frames' log-energies…
         public var floorPercentile = 0.1
         /// …over this much audio before the frame and `floorLookaheadSeconds` after it (the
