@@ -56,8 +56,12 @@ public final class Transcriber {
         public var languageModelWeight: Float = 0
         /// Where recordings are cut: speech detection and piece lengths.
         public var segmentation = VoiceActivityDetector.Options()
-        /// Pieces per listener batch.
+        /// Pieces per listener batch…
         public var batchSize = 8
+        /// …and at most this many feature frames in all (15 s): the listener's activations grow
+        /// with the batch's total length; at 30 s a long file peaked at 195 MB, at 15 s 145 MB
+        /// (tools/bench_long_file.sh).
+        public var batchFrames = 1_500
         /// Pieces read ahead and sorted by length before batching (similar lengths pad less);
         /// 1 decodes each piece as soon as it is closed, for live input.
         public var readAhead = 32
@@ -100,9 +104,16 @@ public final class Transcriber {
             let batch = queue.filter { failures[$0.source] == nil }
             queue = []
             do {
-                for d in try decode(batch, threads: threads).sorted(by: { ($0.source, $0.index) < ($1.source, $1.index) }) {
+                for var d in try decode(batch, threads: threads).sorted(by: { ($0.source, $0.index) < ($1.source, $1.index) }) {
+                    let done = segment(d)
+                    segmentDone?(d.source, done)
+                    // What assembling needs, not every hypothesis's attention: memory stays flat
+                    // over an hour of pieces.
+                    d.segment = done
+                    d.ctcLogProbabilities = nil
+                    if d.index > 0 { d.best = Array(d.best.prefix(1)) }
+                    if !options.keepAlignments { for k in d.best.indices { d.best[k].alignment = [] } }
                     decoded[d.source].append(d)
-                    segmentDone?(d.source, segment(d))
                 }
             } catch {
                 for item in batch { failures[item.source] = error }
@@ -154,14 +165,25 @@ public final class Transcriber {
         var best: [BeamSearch.Hypothesis]
         /// The CTC head's log-posteriors the word times come from (until the segment is made).
         var ctcLogProbabilities: [Float]?
+        var segment: TranscriptSegment?
     }
 
     /// Runs pieces through the listener and the batched beam search, shortest first.
     func decode(_ items: [(source: Int, index: Int, piece: SpeechPiece)], threads: Int = 2) throws -> [DecodedPiece] {
         let order = items.indices.sorted { items[$0].piece.features.frames < items[$1].piece.features.frames }
+        var chunks: [[Int]] = [], frames = 0
+        for i in order {
+            let n = items[i].piece.features.frames
+            if let last = chunks.last, last.count < max(1, options.batchSize), frames + n <= options.batchFrames {
+                chunks[chunks.count - 1].append(i)
+                frames += n
+            } else {
+                chunks.append([i])
+                frames = n
+            }
+        }
         var out: [DecodedPiece] = []
-        for start in stride(from: 0, to: order.count, by: max(1, options.batchSize)) {
-            let chunk = Array(order[start..<min(start + max(1, options.batchSize), order.count)])
+        for chunk in chunks {
             let batch = FeatureBatch(chunk.map { (items[$0].piece.features.values, items[$0].piece.features.frames) },
                                      width: recognizer.model.config.inputSize)
             let memory = try recognizer.model.attentionMemory(batch)
@@ -220,7 +242,7 @@ public final class Transcriber {
         var alignments: [(start: Double, characters: [String], weights: [[Float]])] = []
         for part in parts {
             guard let best = part.best.first else { continue }
-            segments.append(segment(part))
+            segments.append(part.segment ?? segment(part))
             if options.keepAlignments {
                 alignments.append((part.start, best.tokens.map { vocab.token($0) ?? "?" } + ["</s>"], best.alignment))
             }
