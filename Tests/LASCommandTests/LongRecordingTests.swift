@@ -148,16 +148,18 @@ final class LongRecordingTests: XCTestCase {
         try process.run()
         input.fileHandleForWriting.write(pcm)
         let printed = expectation(description: "a line while the input is open")
-        var line = Data()
+        let received = ReceivedBytes()
         output.fileHandleForReading.readabilityHandler = { handle in
-            line += handle.availableData
-            if line.contains(UInt8(ascii: "\n")) { handle.readabilityHandler = nil; printed.fulfill() }
+            if received.append(handle.availableData).contains(UInt8(ascii: "\n")) {
+                handle.readabilityHandler = nil
+                printed.fulfill()
+            }
         }
         wait(for: [printed], timeout: 60)
         XCTAssertTrue(process.isRunning, "las ended before its input did")
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
-        XCTAssertEqual(String(decoding: line, as: UTF8.self), "SEVEN FIFTY FIVE\n")
+        XCTAssertEqual(String(decoding: received.append(Data()), as: UTF8.self), "SEVEN FIFTY FIVE\n")
     }
 
     func testStandardInputThatIsNotAudioGivesOneLineNamingIt() throws {
@@ -165,5 +167,18 @@ final class LongRecordingTests: XCTestCase {
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.stderr.hasPrefix("las: standard input: not an audio file"), r.stderr)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+    }
+}
+
+/// Bytes a reading handler collects on another thread.
+final class ReceivedBytes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    /// Appends and returns everything received so far.
+    func append(_ more: Data) -> Data {
+        lock.lock(); defer { lock.unlock() }
+        data += more
+        return data
     }
 }

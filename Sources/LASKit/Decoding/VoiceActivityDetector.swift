@@ -189,7 +189,10 @@ public final class VoiceActivityDetector {
     }
 
     private func close(_ o: (start: Int, hardStart: Bool, lastActive: Int, onsetFrames: Int), at end: Int, hardEnd: Bool) {
-        guard o.onsetFrames >= frames(options.minSpeechSeconds) || o.hardStart || hardEnd else { return }
+        // A clip shorter than twice the minimum (a single digit cut tight) keeps its speech if
+        // half of it is above the onset level.
+        let required = min(frames(options.minSpeechSeconds), frameCount / 2)
+        guard o.onsetFrames >= required || o.hardStart || hardEnd else { return }
         if let p = pending { emit(p, nextStart: o.start) }
         pending = (o.start, end, o.hardStart, hardEnd)
     }
