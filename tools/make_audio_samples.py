@@ -1,4 +1,4 @@
-#!/work/venv/bin/python
+#!/usr/bin/env python3
 """Fills audio-samples/ with a few short real recordings and their transcripts.
 
 Three AN4 utterances as 16 kHz 16-bit WAV, one AN4 utterance converted losslessly to FLAC
@@ -8,7 +8,14 @@ FSDD lucas). Transcripts go to audio-samples/transcripts.txt, Kaldi style
 `<file name without extension> TEXT`, from AN4's etc/an4_train.transcription and the FSDD
 file name's digit. Licenses and attribution: audio-samples/README.md.
 
-Run: /work/venv/bin/python tools/make_audio_samples.py
+One long recording, long-mmkw.flac: AN4 speaker mmkw's census utterances cen1..cen6 (another
+development speaker) joined with 1.5 s pauses that alternate between digital silence (exact
+zeros) and the speaker's own room noise (the quietest 200 ms of the utterance before, repeated),
+so that both kinds of pause a real file has are in it. Its reference goes to
+audio-samples/long-mmkw.txt, not transcripts.txt (which lists the samples the bundled model must
+get exactly right), with the utterances' start and end seconds.
+
+Run: python3 tools/make_audio_samples.py
 """
 import os
 import re
@@ -23,6 +30,8 @@ OUT = os.path.join(ROOT, "audio-samples")
 AN4_WAV = ["cen3-fjam-b", "cen2-mdxs-b", "an52-mmaf-b"]
 AN4_FLAC = ["cen3-mmap-b"]
 FSDD = ["7_lucas_0"]
+LONG = ["cen1-mmkw-b", "cen2-mmkw-b", "cen3-mmkw-b", "cen4-mmkw-b", "cen5-mmkw-b", "cen6-mmkw-b"]
+LONG_PAUSE_SECONDS = 1.5
 DIGITS = "ZERO ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE".split()
 
 
@@ -39,6 +48,35 @@ def an4_transcripts():
             if match:
                 texts[match.group(2)] = match.group(1).upper()
     return texts
+
+
+def quietest_window(x, length):
+    power = np.convolve(x.astype(np.float64) ** 2, np.ones(length), mode="valid")
+    start = int(np.argmin(power))
+    return x[start:start + length]
+
+
+def make_long(texts):
+    """long-mmkw.flac and long-mmkw.txt: `<start> <end> TEXT` per utterance, then the whole text."""
+    parts, lines, at, rate = [], [], 0, 16_000
+    pause = int(LONG_PAUSE_SECONDS * rate)
+    for k, utterance in enumerate(LONG):
+        x, r = sf.read(an4_path(utterance), dtype="int16")
+        assert r == rate
+        if k % 2 == 0:
+            gap = np.zeros(pause, np.int16)
+        else:
+            gap = np.resize(quietest_window(x, rate // 5), pause)
+        parts += [gap, x]
+        lines.append(f"{(at + pause) / rate:.2f} {(at + pause + len(x)) / rate:.2f} {texts[utterance]}")
+        at += pause + len(x)
+    parts.append(np.zeros(pause, np.int16))
+    samples = np.concatenate(parts)
+    target = os.path.join(OUT, "long-mmkw.flac")
+    sf.write(target, samples, rate, format="FLAC", subtype="PCM_16")
+    with open(os.path.join(OUT, "long-mmkw.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print(f"long-mmkw: {len(samples) / rate:.1f} s, {len(LONG)} utterances")
 
 
 def main():
@@ -65,6 +103,7 @@ def main():
         f.write("\n".join(sorted(lines)) + "\n")
     for line in sorted(lines):
         print(line)
+    make_long(texts)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,8 @@ final class BundledModelTests: XCTestCase {
             let name = ((String(parts[0]) as NSString).lastPathComponent as NSString).deletingPathExtension
             got[name] = parts.count > 1 ? String(parts[1]) : ""
         }
-        XCTAssertEqual(Set(got.keys), Set(expected.keys), r.stdout)
+        // The long sample is checked by LongRecordingTests: its structure, not its exact words.
+        XCTAssertEqual(Set(got.keys), Set(expected.keys).union(["long-mmkw"]), r.stdout)
         // The bundled model was trained on every shared speaker except these five recordings
         // (tools/train_default_model.sh), so their voices are familiar but the recordings are
         // not. Every sample must come out right: it is what a new user sees first. The closest

@@ -40,7 +40,7 @@ final class TranscribeCommandTests: XCTestCase {
         let r = try LASProcess.run(["transcribe", "--model", model, "--beam", "1", CommandFixtures.samples.path])
         XCTAssertEqual(r.status, 0, r.stderr)
         let files = r.stdout.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
-        XCTAssertEqual(files.count, 5, r.stdout)
+        XCTAssertEqual(files.count, 6, r.stdout)
         XCTAssertTrue(files.contains { $0.hasSuffix("cen3-mmap-b.flac") })
     }
 

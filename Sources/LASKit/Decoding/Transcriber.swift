@@ -8,6 +8,24 @@ public struct WordTiming: Codable, Equatable {
     public var end: Double
 }
 
+/// One piece of a recording between two pauses, with its times in seconds from the file's start.
+public struct TranscriptSegment {
+    public var start: Double
+    public var end: Double
+    public var text: String
+    /// Length-normalized log-probability of the best hypothesis.
+    public var score: Float
+    public var words: [WordTiming]
+
+    public init(start: Double, end: Double, text: String, score: Float, words: [WordTiming]) {
+        self.start = start
+        self.end = end
+        self.text = text
+        self.score = score
+        self.words = words
+    }
+}
+
 public struct Transcript {
     public var text: String
     /// Length-normalized log-probability of the best hypothesis (mean over segments).
@@ -15,15 +33,19 @@ public struct Transcript {
     /// Alternatives with their scores, best first (single-segment audio; the best only otherwise).
     public var nBest: [(text: String, score: Float)]
     public var words: [WordTiming]
+    /// The pieces the recording was cut into at pauses, in order (stretches without speech have none).
+    public var segments: [TranscriptSegment]
     /// Audio seconds.
     public var duration: Double
-    /// Per segment: start second, emitted characters (with "</s>" last) and α per character.
+    /// Per segment: start second, emitted characters (with "</s>" last) and α per character
+    /// (kept only with `Options.keepAlignments`).
     public var alignments: [(start: Double, characters: [String], weights: [[Float]])]
 }
 
-/// Audio in, text out, with the recognizer's own front end, CMVN and vocabulary. Several
-/// files (or segments of a long file) go through the listener together and are decoded by
-/// one batched beam search.
+/// Audio in, text out, with the recognizer's own front end, CMVN and vocabulary. Each recording
+/// is read block by block and cut into pieces at pauses (`VoiceActivityDetector`); pieces of
+/// several files (or of one long file) go through the listener together and are decoded by one
+/// batched beam search.
 public final class Transcriber {
     public struct Options {
         public var beamSize = 8
@@ -32,11 +54,21 @@ public final class Transcriber {
         public var ctcWeight: Float = 0.5
         /// μ of shallow fusion with the model's character language model (when it has one).
         public var languageModelWeight: Float = 0
-        /// Audio longer than this is split at low-energy points and decoded piece by piece.
-        public var maxSegmentSeconds: Double = 20
-        /// Utterances per listener batch.
+        /// Where recordings are cut: speech detection and piece lengths.
+        public var segmentation = VoiceActivityDetector.Options()
+        /// Pieces per listener batch…
         public var batchSize = 8
-        public var maxDuration: Double = AudioFile.defaultMaxDuration
+        /// …and at most this many feature frames in all (15 s): the listener's activations grow
+        /// with the batch's total length; at 30 s a long file peaked at 195 MB, at 15 s 145 MB
+        /// (tools/bench_long_file.sh).
+        public var batchFrames = 1_500
+        /// Pieces read ahead and sorted by length before batching (similar lengths pad less);
+        /// 1 decodes each piece as soon as it is closed, for live input.
+        public var readAhead = 32
+        /// Keep attention weights in `Transcript.alignments` (for plots; costs memory on long files).
+        public var keepAlignments = true
+        /// Frames per `AudioStream` read.
+        public var blockFrames = 65_536
         public init() {}
     }
 
@@ -54,40 +86,107 @@ public final class Transcriber {
     }
 
     /// Transcribes files in input order; each result is the transcript or that file's error.
-    public func transcribe(files: [String], threads: Int = 2) -> [Result<Transcript, Error>] {
-        // Decode and featurize in parallel, then decode in length-sorted batches.
-        var pieces = [Result<[(start: Double, features: FeatureMatrix)], Error>?](repeating: nil, count: files.count)
-        let workers = max(1, min(threads, files.count))
+    public func transcribe(files: [String], threads: Int = 2,
+                           progress: ((_ file: Int, _ seconds: Double, _ duration: Double?) -> Void)? = nil) -> [Result<Transcript, Error>] {
+        transcribe(sources: files.map { .file($0) }, threads: threads, progress: progress)
+    }
+
+    /// Transcribes each source in turn. `segmentDone` sees every segment of a source in order,
+    /// as soon as it is decoded; `progress` after every block read.
+    public func transcribe(sources: [AudioStream.Source], threads: Int = 2,
+                           segmentDone: ((_ source: Int, TranscriptSegment) -> Void)? = nil,
+                           progress: ((_ source: Int, _ seconds: Double, _ duration: Double?) -> Void)? = nil)
+        -> [Result<Transcript, Error>] {
+        var failures = [Int: Error](), durations = [Double](repeating: 0, count: sources.count)
+        var decoded = [[DecodedPiece]](repeating: [], count: sources.count)
+        var queue: [(source: Int, index: Int, piece: SpeechPiece)] = []
+        func flush() {
+            let batch = queue.filter { failures[$0.source] == nil }
+            queue = []
+            do {
+                for var d in try decode(batch, threads: threads).sorted(by: { ($0.source, $0.index) < ($1.source, $1.index) }) {
+                    let done = segment(d)
+                    segmentDone?(d.source, done)
+                    // What assembling needs, not every hypothesis's attention: memory stays flat
+                    // over an hour of pieces.
+                    d.segment = done
+                    d.ctcLogProbabilities = nil
+                    if d.index > 0 { d.best = Array(d.best.prefix(1)) }
+                    if !options.keepAlignments { for k in d.best.indices { d.best[k].alignment = [] } }
+                    decoded[d.source].append(d)
+                }
+            } catch {
+                for item in batch { failures[item.source] = error }
+            }
+        }
         let config = recognizer.featureConfig
-        pieces.withUnsafeMutableBufferPointer { out in
-            let out = out
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let bank: LogMelFilterbank
-                do { bank = try LogMelFilterbank(config: config) } catch {
-                    for i in stride(from: w, to: files.count, by: workers) { out[i] = .failure(error) }
-                    return
+        let minimumFrames = recognizer.model.config.timeReduction
+        let bank: LogMelFilterbank
+        do { bank = try LogMelFilterbank(config: config) } catch {
+            return sources.map { _ in .failure(error) }
+        }
+        for (s, source) in sources.enumerated() {
+            do {
+                let stream = try AudioStream(source, sampleRate: config.sampleRate, blockFrames: options.blockFrames)
+                let reader = SpeechPieceReader(stream: stream, bank: bank, cmvn: recognizer.cmvn,
+                                               minimumFrames: minimumFrames, segmentation: options.segmentation)
+                var index = 0
+                while let pieces = try reader.next() {
+                    for piece in pieces {
+                        queue.append((s, index, piece))
+                        index += 1
+                        if queue.count >= max(1, options.readAhead) { flush() }
+                    }
+                    progress?(s, reader.secondsRead, stream.duration)
                 }
-                for i in stride(from: w, to: files.count, by: workers) {
-                    out[i] = Result { try self.features(path: files[i], bank: bank) }
+                durations[s] = reader.secondsRead
+                // A recording shorter than the listener's time reduction cannot hold a word:
+                // an error, not an empty transcript.
+                if reader.samplesRead == 0 { throw AudioError.empty(path: stream.name) }
+                let needed = config.sampleCount(forFrames: minimumFrames)
+                if reader.samplesRead < needed {
+                    throw AudioError.tooShort(path: stream.name, seconds: reader.secondsRead,
+                                              minimum: Double(needed) / Double(config.sampleRate))
                 }
+            } catch {
+                failures[s] = error
             }
         }
-        var items: [(file: Int, segment: Int, start: Double, features: FeatureMatrix)] = []
-        for (i, p) in pieces.enumerated() {
-            if case let .success(segments) = p! {
-                for (k, s) in segments.enumerated() { items.append((i, k, s.start, s.features)) }
+        flush()
+        return sources.indices.map { s in
+            if let error = failures[s] { return .failure(error) }
+            return .success(assemble(decoded[s], duration: durations[s]))
+        }
+    }
+
+    struct DecodedPiece {
+        var source: Int, index: Int
+        var start: Double, end: Double
+        var best: [BeamSearch.Hypothesis]
+        /// The CTC head's log-posteriors the word times come from (until the segment is made).
+        var ctcLogProbabilities: [Float]?
+        var segment: TranscriptSegment?
+    }
+
+    /// Runs pieces through the listener and the batched beam search, shortest first.
+    func decode(_ items: [(source: Int, index: Int, piece: SpeechPiece)], threads: Int = 2) throws -> [DecodedPiece] {
+        let order = items.indices.sorted { items[$0].piece.features.frames < items[$1].piece.features.frames }
+        var chunks: [[Int]] = [], frames = 0
+        for i in order {
+            let n = items[i].piece.features.frames
+            if let last = chunks.last, last.count < max(1, options.batchSize), frames + n <= options.batchFrames {
+                chunks[chunks.count - 1].append(i)
+                frames += n
+            } else {
+                chunks.append([i])
+                frames = n
             }
         }
-        var decoded = [Int: [Decoded]]()
-        let order = items.indices.sorted { items[$0].features.frames < items[$1].features.frames }
-        for chunk in stride(from: 0, to: order.count, by: options.batchSize).map({ Array(order[$0..<min($0 + options.batchSize, order.count)]) }) {
-            let batch = FeatureBatch(chunk.map { (items[$0].features.values, items[$0].features.frames) },
+        var out: [DecodedPiece] = []
+        for chunk in chunks {
+            let batch = FeatureBatch(chunk.map { (items[$0].piece.features.values, items[$0].piece.features.frames) },
                                      width: recognizer.model.config.inputSize)
-            let memory: AttentionMemory
-            do { memory = try recognizer.model.attentionMemory(batch) } catch {
-                for i in chunk { pieces[items[i].file] = .failure(error) }
-                continue
-            }
+            let memory = try recognizer.model.attentionMemory(batch)
             var search = BeamSearch(beamSize: options.beamSize)
             search.lengthNormalization = options.lengthNormalization
             search.keepAlignments = true
@@ -96,29 +195,15 @@ public final class Transcriber {
             search.languageModelWeight = options.languageModelWeight
             search.threads = threads
             let posteriors = ctcLogProbabilities(memory)
-            let out = search.decode(speller: recognizer.model.speller, memory: memory,
-                                    ctc: options.ctcWeight > 0 ? posteriors.map(ctcScorers(posteriors:)) : nil)
+            let result = search.decode(speller: recognizer.model.speller, memory: memory,
+                                       ctc: options.ctcWeight > 0 ? posteriors.map(ctcScorers(posteriors:)) : nil)
             for (k, i) in chunk.enumerated() {
-                decoded[items[i].file, default: []].append(Decoded(segment: items[i].segment, start: items[i].start,
-                                                                   best: out.nBest[k], ctcLogProbabilities: posteriors?[k]))
+                let item = items[i]
+                out.append(DecodedPiece(source: item.source, index: item.index, start: item.piece.start,
+                                        end: item.piece.end, best: result.nBest[k], ctcLogProbabilities: posteriors?[k]))
             }
         }
-        return files.indices.map { i in
-            switch pieces[i]! {
-            case let .failure(error): return .failure(error)
-            case let .success(segments):
-                let parts = (decoded[i] ?? []).sorted { $0.segment < $1.segment }
-                return .success(assemble(parts, duration: segments.last.map { $0.start + Double($0.features.frames) / 100 } ?? 0))
-            }
-        }
-    }
-
-    /// One decoded segment: its n-best and the CTC head's log-posteriors its word times come from.
-    struct Decoded {
-        var segment: Int
-        var start: Double
-        var best: [BeamSearch.Hypothesis]
-        var ctcLogProbabilities: [Float]?
+        return out
     }
 
     /// Per utterance, the CTC head's log-softmax over its own frames, [length, classes] (nil without a head).
@@ -145,42 +230,30 @@ public final class Transcriber {
         return posteriors.map { CTCPrefixScorer(logProbabilities: $0, frames: $0.count / V, classes: V, blank: LASModel.padID) }
     }
 
-    /// Reads, splits and featurizes one file (CMVN applied).
-    func features(path: String, bank: LogMelFilterbank) throws -> [(start: Double, features: FeatureMatrix)] {
-        let rate = recognizer.featureConfig.sampleRate
-        let samples = try AudioFile.read(path, sampleRate: rate, maxDuration: options.maxDuration)
-        // A piece shorter than the listener's time reduction cannot hold a word: a file's tail
-        // is dropped, a whole file is an error (not an empty transcript).
-        let needed = recognizer.model.config.timeReduction
-        let pieces = try Segmenter.split(samples, sampleRate: rate, maxSeconds: options.maxSegmentSeconds).map { s in
-            var m = samples.withUnsafeBufferPointer { bank.compute(Array($0[s.start..<s.end])) }
-            try recognizer.cmvn.apply(to: &m)
-            return (start: Double(s.start) / Double(rate), features: m)
-        }.filter { $0.features.frames >= needed }
-        guard !pieces.isEmpty else {
-            throw AudioError.tooShort(path: path, seconds: Double(samples.count) / Double(rate),
-                                      minimum: Double(recognizer.featureConfig.sampleCount(forFrames: needed)) / Double(rate))
-        }
-        return pieces
+    func segment(_ d: DecodedPiece) -> TranscriptSegment {
+        guard let best = d.best.first else { return TranscriptSegment(start: d.start, end: d.end, text: "", score: 0, words: []) }
+        return TranscriptSegment(start: d.start, end: d.end, text: recognizer.vocabulary.decode(best.tokens),
+                                 score: best.score, words: wordTimings(best, offset: d.start, ctcLogProbabilities: d.ctcLogProbabilities))
     }
 
-    func assemble(_ parts: [Decoded], duration: Double) -> Transcript {
+    func assemble(_ parts: [DecodedPiece], duration: Double) -> Transcript {
         let vocab = recognizer.vocabulary
-        var texts: [String] = [], words: [WordTiming] = [], scores: [Float] = []
+        var segments: [TranscriptSegment] = []
         var alignments: [(start: Double, characters: [String], weights: [[Float]])] = []
         for part in parts {
             guard let best = part.best.first else { continue }
-            let text = vocab.decode(best.tokens)
-            if !text.isEmpty { texts.append(text) }
-            scores.append(best.score)
-            words += wordTimings(best, offset: part.start, ctcLogProbabilities: part.ctcLogProbabilities)
-            alignments.append((part.start, best.tokens.map { vocab.token($0) ?? "?" } + ["</s>"], best.alignment))
+            segments.append(part.segment ?? segment(part))
+            if options.keepAlignments {
+                alignments.append((part.start, best.tokens.map { vocab.token($0) ?? "?" } + ["</s>"], best.alignment))
+            }
         }
+        let texts = segments.map(\.text).filter { !$0.isEmpty }
+        let scores = segments.map(\.score)
         let nBest: [(text: String, score: Float)] = parts.count == 1
             ? parts[0].best.map { (vocab.decode($0.tokens), $0.score) }
             : [(texts.joined(separator: " "), scores.isEmpty ? 0 : scores.reduce(0, +) / Float(scores.count))]
         return Transcript(text: texts.joined(separator: " "), score: nBest.first?.score ?? 0, nBest: nBest,
-                          words: words, duration: duration, alignments: alignments)
+                          words: segments.flatMap(\.words), segments: segments, duration: duration, alignments: alignments)
     }
 
     /// From the forced alignment of the hypothesis to the CTC head's posteriors when the model has
