@@ -17,7 +17,7 @@ public enum NoiseKind: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// What noise can be drawn from: recordings (`../shared/data/noise`, a user's `--noise`) and
+/// What noise can be drawn from: recordings (a user's `--noise` files) and
 /// utterances for babble (the training set's own waveforms), all at the model's sample rate.
 public struct NoisePool: Sendable {
     public var recordings: [[Float]]

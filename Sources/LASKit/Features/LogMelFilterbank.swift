@@ -217,20 +217,20 @@ public final class LogMelFilterbank {
     private func applyMelBank(to rows: UnsafeMutablePointer<Float>, frames: Int) {
         let bins = self.bins
         noiseFloor.withUnsafeBufferPointer { floors in
-        melBank.offsets.withUnsafeBufferPointer { offsets in
-            melBank.firstIndex.withUnsafeBufferPointer { first in
-                melBank.flatWeights.withUnsafeBufferPointer { weights in
-                    for b in 0..<bins {
-                        let p = spectra + first[b]
-                        let w = weights.baseAddress! + offsets[b]
-                        var energy = SIMD4<Float>(repeating: 0)
-                        for k in 0..<(offsets[b + 1] - offsets[b]) { energy += w[k] * p[k] }
-                        energy = pointwiseMax(energy, SIMD4(repeating: floors[b]))
-                        for lane in 0..<frames { rows[lane * bins + b] = energy[lane] }
+            melBank.offsets.withUnsafeBufferPointer { offsets in
+                melBank.firstIndex.withUnsafeBufferPointer { first in
+                    melBank.flatWeights.withUnsafeBufferPointer { weights in
+                        for b in 0..<bins {
+                            let p = spectra + first[b]
+                            let w = weights.baseAddress! + offsets[b]
+                            var energy = SIMD4<Float>(repeating: 0)
+                            for k in 0..<(offsets[b + 1] - offsets[b]) { energy += w[k] * p[k] }
+                            energy = pointwiseMax(energy, SIMD4(repeating: floors[b]))
+                            for lane in 0..<frames { rows[lane * bins + b] = energy[lane] }
+                        }
                     }
                 }
             }
-        }
         }
     }
 }
