@@ -3,7 +3,8 @@
 #   tools/recipe_an4.sh [OUTPUT_DIR] [extra las train options...]
 # AN4 dev = the 8 speakers the PyTorch peer holds out; FSDD dev = speaker lucas; Speech Commands
 # dev = 11 of its 41 speakers (tools/prepare_speech_commands.py).
-# Training data = the other speakers of all three, with multi-condition training mixing in the
+# Training data = the other speakers of all three, plus 200 connected digit strings spliced from
+# their isolated digits (tools/make_connected_digits.py), with multi-condition training mixing in the
 # fridge and traffic noise recordings (cafe is held out for the noisy dev sets). The weights of the last five
 # epochs are averaged (las average); the best epoch by dev WER is kept too, and both are scored
 # on each dev set.
@@ -11,7 +12,9 @@ set -euo pipefail
 out=${1:-runs/an4}; shift || true
 source "$(dirname "$0")/recipe_common.sh"
 mkdir -p data/an4_fsdd
-cat data/an4/train.jsonl data/fsdd/train.jsonl data/speech_commands/train.jsonl > data/an4_fsdd/train.jsonl
+connected_digits data/connected_digits/train data/fsdd/train.jsonl data/speech_commands/train.jsonl
+cat data/an4/train.jsonl data/fsdd/train.jsonl data/speech_commands/train.jsonl data/connected_digits/train/manifest.jsonl \
+  > data/an4_fsdd/train.jsonl
 cat data/an4/dev.jsonl data/fsdd/dev.jsonl data/speech_commands/dev.jsonl > data/an4_fsdd/dev.jsonl
 train_recipe data/an4_fsdd/train.jsonl data/an4_fsdd/dev.jsonl "$out" \
   --noise "$noise_dir/fridge.wav" --noise "$noise_dir/traffic.wav" "$@"

@@ -13,6 +13,13 @@ python3 tools/prepare_speech_commands.py --output data/speech_commands >/dev/nul
 # its noisy dev sets measure a noise the model has not heard; the bundled model hears all three.
 noise_dir=../shared/data/noise
 
+# connected_digits OUT MANIFEST...: 200 connected digit strings spliced from the isolated
+# digits in MANIFEST (tools/make_connected_digits.py), written to OUT/manifest.jsonl.
+connected_digits() {
+  local out=$1; shift
+  python3 tools/make_connected_digits.py "$@" --output "$out" >/dev/null
+}
+
 # train_recipe TRAIN DEV OUT [extra las train options...]: 30 epochs, keeping the last five
 # epochs' models, whose mean weights go to OUT/averaged.safetensors (las average).
 train_recipe() {

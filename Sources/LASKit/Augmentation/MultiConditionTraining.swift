@@ -21,9 +21,12 @@ public struct MultiConditionTraining: Codable, Equatable, Sendable {
     /// Gain in dB before clipping to [−1, 1]: below 0 a quiet recording, above 0 an overdriven one.
     public var gainProbability: Float = 0.15
     public var gainRangeDB: [Float] = [-30, 20]
-    public var paddingProbability: Float = 0.15
-    /// Up to this many seconds of exact zeros before and after (each drawn on its own).
-    public var maxPaddingSeconds: Float = 2
+    /// Drawn once per batch, not per utterance: a batch costs as much as its longest member, so
+    /// padding one utterance of sixteen would lengthen them all.
+    public var paddingProbability: Float = 0.1
+    /// Up to this many seconds of exact zeros before and after (each drawn on its own), and
+    /// never more than the utterance's own length on either side.
+    public var maxPaddingSeconds: Float = 1
 
     public init() {}
 
@@ -60,9 +63,10 @@ public struct MultiConditionTraining: Codable, Equatable, Sendable {
         return nil
     }
 
-    /// One draw of the chain for an utterance. Noise kinds are equally likely among those the
-    /// pool has: a recording, babble, coloured noise.
-    public func draw(sampleRate: Int, pool: NoisePool, rng: inout SplitMix64) -> Corruption {
+    /// One draw of the chain for an utterance of `length` samples. Noise kinds are equally likely
+    /// among those the pool has: a recording, babble, coloured noise. `padded` decides the
+    /// padding (the trainer draws it per batch); nil draws it with `paddingProbability`.
+    public func draw(sampleRate: Int, length: Int, pool: NoisePool, padded: Bool? = nil, rng: inout SplitMix64) -> Corruption {
         func uniform(_ r: [Float]) -> Float { r[0] + (r[1] - r[0]) * Float(rng.nextUniform()) }
         func happens(_ p: Float) -> Bool { p > 0 && Float(rng.nextUniform()) < p }
         var c = Corruption()
@@ -84,8 +88,8 @@ public struct MultiConditionTraining: Codable, Equatable, Sendable {
                                                 peakGainDB: Double(uniform(peakGainRangeDB)))
         }
         if happens(gainProbability) { c.gainDB = uniform(gainRangeDB) }
-        if happens(paddingProbability) {
-            let most = Double(maxPaddingSeconds) * Double(sampleRate)
+        if padded ?? happens(paddingProbability) {
+            let most = min(Double(maxPaddingSeconds) * Double(sampleRate), Double(length))
             c.padding = (Int(most * rng.nextUniform()), Int(most * rng.nextUniform()))
         }
         return c

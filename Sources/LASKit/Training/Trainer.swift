@@ -76,10 +76,11 @@ public final class Trainer {
 
     /// The features of variant `v` of `example` for this step: with multi-condition training a
     /// freshly corrupted copy of its waveform (normalized like every other input), else as stored.
-    func trainingFeatures(_ example: LabeledExample, variant v: Int, rng: inout SplitMix64) throws -> FeatureMatrix {
+    func trainingFeatures(_ example: LabeledExample, variant v: Int, padded: Bool, rng: inout SplitMix64) throws -> FeatureMatrix {
         guard let conditions = options.multiCondition, v < example.waveforms.count else { return example.variants[v] }
         let rate = recognizer.featureConfig.sampleRate
-        let corruption = conditions.draw(sampleRate: rate, pool: noisePool, rng: &rng)
+        let corruption = conditions.draw(sampleRate: rate, length: example.waveforms[v].count, pool: noisePool,
+                                         padded: padded, rng: &rng)
         if corruption.isIdentity { return example.variants[v] }
         var m = filterbank.compute(corruption.apply(to: example.waveforms[v], sampleRate: rate, pool: noisePool, rng: &rng))
         try recognizer.cmvn.apply(to: &m)
@@ -118,10 +119,11 @@ public final class Trainer {
                 // Every random choice of this step comes from (seed, step).
                 var rng = SplitMix64(seed: options.seed ^ (UInt64(state.step + 1) &* 0xD1B5_4A32_D192_ED03))
                 var utterances: [(values: [Float], frames: Int)] = []
+                let padded = options.multiCondition.map { $0.paddingProbability > 0 && Float(rng.nextUniform()) < $0.paddingProbability } ?? false
                 for i in indices {
                     let e = train[i]
                     let v = e.variants.count > 1 ? Int(rng.next() % UInt64(e.variants.count)) : 0
-                    var m = try trainingFeatures(e, variant: v, rng: &rng)
+                    var m = try trainingFeatures(e, variant: v, padded: padded, rng: &rng)
                     options.specAugment?.apply(to: &m.values, frames: m.frames, bins: m.bins, rng: &rng)
                     utterances.append((m.values, m.frames))
                 }

@@ -131,14 +131,26 @@ final class MultiConditionTrainingTests: XCTestCase {
         var rng = SplitMix64(seed: 1)
         let pool = NoisePool(recordings: [testSignal(5_000, seed: 2)], babble: [testSignal(3_000, seed: 3)])
         for _ in 0..<20 {
-            XCTAssertTrue(none.draw(sampleRate: 16_000, pool: pool, rng: &rng).isIdentity)
-            let c = every.draw(sampleRate: 16_000, pool: pool, rng: &rng)
+            XCTAssertTrue(none.draw(sampleRate: 16_000, length: 8_000, pool: pool, rng: &rng).isIdentity)
+            let c = every.draw(sampleRate: 16_000, length: 8_000, pool: pool, rng: &rng)
             XCTAssertNotNil(c.reverbRT60); XCTAssertNotNil(c.noise); XCTAssertNotNil(c.coloration)
             XCTAssertNotNil(c.gainDB); XCTAssertNotNil(c.padding)
             let out = c.apply(to: testSignal(8_000), sampleRate: 16_000, pool: pool, rng: &rng)
             XCTAssertEqual(out.count, 8_000 + c.padding!.before + c.padding!.after)
             XCTAssertTrue(out.allSatisfy { $0.isFinite && abs($0) <= 1 })
             XCTAssertTrue(out[..<c.padding!.before].allSatisfy { $0 == 0 }, "padding is exact zeros")
+        }
+    }
+
+    func testPaddingIsDecidedByTheCallerAndNeverLongerThanTheUtterance() {
+        var m = MultiConditionTraining()
+        m.paddingProbability = 1; m.maxPaddingSeconds = 60
+        var rng = SplitMix64(seed: 4)
+        let pool = NoisePool()
+        for _ in 0..<50 {
+            XCTAssertNil(m.draw(sampleRate: 16_000, length: 1_000, pool: pool, padded: false, rng: &rng).padding)
+            let p = try! XCTUnwrap(m.draw(sampleRate: 16_000, length: 1_000, pool: pool, padded: true, rng: &rng).padding)
+            XCTAssertLessThanOrEqual(max(p.before, p.after), 1_000)
         }
     }
 
