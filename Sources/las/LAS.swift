@@ -23,4 +23,9 @@ struct LAS: ParsableCommand {
             WERCommand.self,
         ]
     )
+
+    static func main() {
+        BLASKernels.reexecutingIfDetectionFellShort()
+        main(nil)
+    }
 }

@@ -20,6 +20,8 @@ public struct DecodeBenchmark {
         public var encoder_ms_median: Double
         public var audio_s: Double
         public var beam: Int, frames: Int, dec_steps: Int, threads: Int
+        /// OpenBLAS's kernel family (`BLASKernels.current`): figures from different families do not compare.
+        public var blas_core = BLASKernels.current
     }
 
     public func run(threads: Int) throws -> Result {

@@ -19,6 +19,8 @@ public struct TrainStepBenchmark {
         public var encoder_ms_median: Double
         public var params: Int
         public var batch: Int, frames: Int, tokens: Int, threads: Int
+        /// OpenBLAS's kernel family (`BLASKernels.current`): figures from different families do not compare.
+        public var blas_core = BLASKernels.current
     }
 
     public func run(threads: Int) throws -> Result {
