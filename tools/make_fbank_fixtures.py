@@ -10,9 +10,8 @@ frames, remove_dc_offset, preemph 0.97, povey window, power spectrum, log with F
 floor, no energy). Samples are float32 in [-1, 1] (libsndfile's scaling, via soundfile)
 multiplied by 32768, the 16-bit range Kaldi works in.
 
-The audio is real speech read from ../shared/data (relative to the repository root), which
-exists in CI: three 16 kHz AN4 utterances of different speakers fed to kaldi-native-fbank as
-they are, one of them again with snip_edges false, and one 8 kHz FSDD recording. The 8 kHz
+The audio is real speech committed under Tests/Fixtures/speech (tools/make_test_speech.sh):
+three 16 kHz AN4 utterances of different speakers fed to kaldi-native-fbank as they are, one of them again with snip_edges false, and one 8 kHz FSDD recording. The 8 kHz
 file must first be resampled to 16 kHz exactly as the Swift reader does, or the comparison
 would measure two resamplers instead of two filterbanks. So the script calls the system
 libsamplerate (the library the Swift package links) through ctypes with the same converter
@@ -39,14 +38,14 @@ from libsamplerate import resample  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "LASKitTests", "Fixtures", "fbank")
-AN4 = "../shared/data/an4/wav/an4_clstk"
+AN4 = "Tests/Fixtures/speech/an4/wav/an4_clstk"
 CASES = [
     # name, audio path relative to the repository root, snip_edges
     ("an78-fjam-b", f"{AN4}/fjam/an78-fjam-b.wav", True),
     ("cen3-mfaa-b", f"{AN4}/mfaa/cen3-mfaa-b.wav", True),
     ("an355-msjr-b", f"{AN4}/msjr/an355-msjr-b.wav", True),
     ("cen3-mfaa-b-no-snip-edges", f"{AN4}/mfaa/cen3-mfaa-b.wav", False),
-    ("3_lucas_7-resampled", "../shared/data/fsdd/recordings/3_lucas_7.wav", True),
+    ("3_lucas_7-resampled", "Tests/Fixtures/speech/fsdd/recordings/3_lucas_7.wav", True),
 ]
 SAMPLE_RATE = 16000
 NUM_MEL_BINS = 80

@@ -10,8 +10,9 @@ enum CommandFixtures {
     }
 
     static var samples: URL { LASProcess.repositoryRoot.appendingPathComponent("audio-samples") }
-    static var fsdd: URL { LASProcess.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/fsdd") }
-    static var an4: URL { LASProcess.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/an4") }
+    /// Real recordings committed under Tests/Fixtures/speech (tools/make_test_speech.sh).
+    static var fsdd: URL { LASProcess.repositoryRoot.appendingPathComponent("Tests/Fixtures/speech/fsdd") }
+    static var an4: URL { LASProcess.repositoryRoot.appendingPathComponent("Tests/Fixtures/speech/an4") }
 
     /// An untrained model with a tiny configuration: its transcripts are nonsense, but every
     /// code path from audio to text runs.

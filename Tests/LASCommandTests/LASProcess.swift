@@ -21,7 +21,7 @@ struct LASProcess {
         return Bundle.main.bundleURL
     }
 
-    /// Repository root, for reaching `audio-samples/` and `../shared`.
+    /// Repository root, for reaching `audio-samples/` and the fixtures.
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()

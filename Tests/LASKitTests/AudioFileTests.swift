@@ -105,7 +105,7 @@ final class AudioFileTests: XCTestCase {
     }
 
     func testRealAN4RecordingReadsAsSixteenKilohertzMono() throws {
-        let audio = try AudioFile(sharedData("an4/wav/an4_clstk/fjam/an78-fjam-b.wav"))
+        let audio = try AudioFile(speechFixture("an4/wav/an4_clstk/fjam/an78-fjam-b.wav"))
         XCTAssertEqual(audio.originalSampleRate, 16_000)
         XCTAssertEqual(audio.samples.count, 32_000)
         XCTAssertGreaterThan(rms(audio.samples[...]), 0.001)

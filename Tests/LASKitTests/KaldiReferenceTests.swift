@@ -3,7 +3,7 @@ import LASKit
 import XCTest
 
 /// LogMelFilterbank against kaldi-native-fbank on real speech (fixtures made by
-/// tools/make_fbank_fixtures.py from ../shared/data; see its docstring).
+/// tools/make_fbank_fixtures.py from the recordings in Tests/Fixtures/speech; see its docstring).
 final class KaldiReferenceTests: XCTestCase {
     struct Manifest: Decodable {
         struct Case: Decodable {

@@ -31,10 +31,12 @@ func rms(_ x: ArraySlice<Float>) -> Double {
     (x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(1, x.count))).squareRoot()
 }
 
-/// Repository root, for ../shared/data (present beside the repository in CI too).
+/// Repository root, for the committed fixtures.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
-func sharedData(_ relative: String) -> String {
-    repositoryRoot.appendingPathComponent("../shared/data").appendingPathComponent(relative).standardizedFileURL.path
+/// A real recording (or transcript) committed under Tests/Fixtures/speech, laid out as the corpus
+/// is (`an4/wav/an4_clstk/fjam/an78-fjam-b.wav`); tools/make_test_speech.sh copied them.
+func speechFixture(_ relative: String) -> String {
+    repositoryRoot.appendingPathComponent("Tests/Fixtures/speech").appendingPathComponent(relative).path
 }

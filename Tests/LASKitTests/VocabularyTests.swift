@@ -20,9 +20,7 @@ final class VocabularyTests: XCTestCase {
     }
 
     func testAN4TrainingTranscriptsGiveSpacePlusLettersIn29IDs() throws {
-        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let transcription = repository.appendingPathComponent("../shared/data/an4/etc/an4_train.transcription").path
+        let transcription = speechFixture("an4/etc/an4_train.transcription")
         let lines = try String(contentsOfFile: transcription, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.count, 948)
         // "<s> U M N Y H SIX </s> (an255-fash-b)" -> "U M N Y H SIX"

@@ -4,8 +4,8 @@ import XCTest
 /// The copies of each training utterance that augmentation adds, one per-epoch variant each.
 final class LabeledFeaturesTests: XCTestCase {
     let normalizer = TextNormalizer.default
-    let fsddDigit = Utterance(id: "3_lucas_7", audioPath: RealSpeech.an4.deletingLastPathComponent()
-        .appendingPathComponent("fsdd/recordings/3_lucas_7.wav").path, text: "three")
+    let fsddDigit = Utterance(id: "3_lucas_7", audioPath: speechFixture("fsdd/recordings/3_lucas_7.wav"),
+                              text: "three")
 
     func compute(_ utterances: [Utterance], speeds: [Float] = [], warpFactors: [Float] = [],
                  narrowband: Bool = false) throws -> [LabeledExample] {

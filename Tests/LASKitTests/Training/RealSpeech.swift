@@ -1,15 +1,12 @@
 import Foundation
 import LASKit
 
-/// Real recordings from ../shared/data/an4 for tests.
+/// Real AN4 recordings for tests, committed under Tests/Fixtures/speech/an4.
 enum RealSpeech {
-    static var an4: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared/data/an4")
-    }
+    static var an4: URL { URL(fileURLWithPath: speechFixture("an4")) }
 
-    /// The first `count` utterances of the AN4 transcription file (Sphinx format).
+    /// The first `count` (at most 8, the fixture's) utterances of the AN4 transcription file
+    /// (Sphinx format).
     static func an4Utterances(_ count: Int) throws -> [Utterance] {
         let text = try String(contentsOf: an4.appendingPathComponent("etc/an4_train.transcription"), encoding: .utf8)
         return text.split(separator: "\n").prefix(count).map { line in
