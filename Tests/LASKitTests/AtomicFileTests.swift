@@ -22,4 +22,18 @@ final class AtomicFileTests: XCTestCase {
             XCTAssertFalse("\(error)".contains("\n"))
         }
     }
+
+    func testAFailedReplacementKeepsTheOldFileAndLeavesNoTemporaryFile() throws {
+        struct ProducerFailed: Error {}
+        let folder = NSTemporaryDirectory() + "las-atomic-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try AtomicFile.write(Data("old".utf8), to: folder + "/out.wav")
+        XCTAssertThrowsError(try AtomicFile.replace(folder + "/out.wav") { temporary in
+            try Data("half".utf8).write(to: URL(fileURLWithPath: temporary))
+            throw ProducerFailed()
+        }) { XCTAssertTrue($0 is ProducerFailed) }
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: folder + "/out.wav")), Data("old".utf8))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["out.wav"])
+    }
 }

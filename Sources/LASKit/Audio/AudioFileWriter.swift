@@ -46,25 +46,22 @@ public enum AudioFileWriter {
         guard sf_format_check(&info) != 0 else {
             throw AudioError.unwritable(path: path, reason: "libsndfile cannot write \(format.rawValue) with \(channels) channels at \(sampleRate) Hz")
         }
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
-        guard let file = sf_open(temporary, Int32(SFM_WRITE), &info) else {
-            throw AudioError.unwritable(path: path, reason: "libsndfile: " + String(cString: sf_strerror(nil)))
-        }
-        sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
-        let frames = interleaved.count / channels
-        let written = interleaved.withUnsafeBufferPointer { Int(sf_writef_float(file, $0.baseAddress, sf_count_t(frames))) }
-        let message = String(cString: sf_strerror(file))
-        let closed = sf_close(file)
-        guard written == frames, closed == 0 else {
-            unlink(temporary)
-            throw AudioError.unwritable(path: path, reason: "libsndfile: \(message)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw AudioError.unwritable(path: path, reason: reason)
+        do {
+            try AtomicFile.replace(path) { temporary in
+                guard let file = sf_open(temporary, Int32(SFM_WRITE), &info) else {
+                    throw AudioError.unwritable(path: path, reason: "libsndfile: " + String(cString: sf_strerror(nil)))
+                }
+                sf_command(file, Int32(SFC_SET_CLIPPING), nil, Int32(SF_TRUE))
+                let frames = interleaved.count / channels
+                let written = interleaved.withUnsafeBufferPointer { Int(sf_writef_float(file, $0.baseAddress, sf_count_t(frames))) }
+                let message = String(cString: sf_strerror(file))
+                let closed = sf_close(file)
+                guard written == frames, closed == 0 else {
+                    throw AudioError.unwritable(path: path, reason: "libsndfile: \(message)")
+                }
+            }
+        } catch let error as AtomicFileError {
+            throw AudioError.unwritable(path: path, reason: error.reason)
         }
     }
 }

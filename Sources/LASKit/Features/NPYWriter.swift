@@ -29,32 +29,8 @@ public enum NPYWriter {
     }
 
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
-        func failure() -> NPYError { NPYError(path: path, problem: "cannot write (\(String(cString: strerror(errno))))") }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw failure() }
-        var written = 0
-        let complete = bytes.withUnsafeBytes { raw -> Bool in
-            while written < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + written, raw.count - written)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                written += n
-            }
-            return true
-        }
-        if !complete {
-            let error = failure()
-            close(fd)
-            unlink(temporary)
-            throw error
-        }
-        guard close(fd) == 0, rename(temporary, path) == 0 else {
-            let error = failure()
-            unlink(temporary)
-            throw error
+        do { try AtomicFile.write(Data(bytes), to: path) } catch let error as AtomicFileError {
+            throw NPYError(path: path, problem: "cannot write (\(error.reason))")
         }
     }
 }
