@@ -8,12 +8,14 @@ struct LAS: ParsableCommand {
         abstract: "Listen, Attend and Spell: a speech recognizer you can train on your own audio.",
         discussion: """
         Transcribe audio files with the bundled model, train a model on your own labeled \
-        recordings, and measure word and character error rates.
+        recordings, measure word and character error rates, and make noisy or reverberant \
+        copies of a data set to measure them under.
         """,
         version: LASKit.version,
         subcommands: [
             TranscribeCommand.self,
             EvaluateCommand.self,
+            AugmentCommand.self,
             FeaturesCommand.self,
             TrainCommand.self,
             ExportCommand.self,
