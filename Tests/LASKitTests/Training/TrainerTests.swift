@@ -41,6 +41,18 @@ final class TrainerTests: XCTestCase {
         return o
     }
 
+    /// `run` itself must update the model: the determinism and resume tests would also pass if
+    /// it skipped the update.
+    func testRunLowersTheTrainingLossOfATinySet() throws {
+        var o = options
+        o.epochs = 12; o.learningRate = 3e-3
+        let trainer = try makeTrainer(temporaryDirectory(), options: o)
+        var losses: [Double] = []
+        try trainer.run(events: { if case .epoch(let e) = $0 { losses.append(e.trainLoss) } })
+        XCTAssertEqual(losses.count, 12)
+        XCTAssertLessThan(losses.last!, 0.8 * losses.first!, "train loss per epoch \(losses)")
+    }
+
     func testSameSeedAndDataGiveTheSameModel() throws {
         let a = try makeTrainer(temporaryDirectory(), options: options)
         let b = try makeTrainer(temporaryDirectory(), options: options)
