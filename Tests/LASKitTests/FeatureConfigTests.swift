@@ -50,7 +50,8 @@ final class FeatureConfigTests: XCTestCase {
 
     func testCodableRoundTripKeepsEveryField() throws {
         let config = FeatureConfig(sampleRate: 8_000, snipEdges: false, preemphasis: 0.5, window: .hamming,
-                                   numMelBins: 40, lowFreq: 60, highFreq: -200, usePower: false)
+                                   numMelBins: 40, lowFreq: 60, highFreq: -200, usePower: false,
+                                   minimumPeakDBFS: -30, maximumQuietGainDB: 12)
         let data = try JSONEncoder().encode(config)
         XCTAssertEqual(try JSONDecoder().decode(FeatureConfig.self, from: data), config)
         XCTAssertNotEqual(config, FeatureConfig())
@@ -60,7 +61,8 @@ final class FeatureConfigTests: XCTestCase {
         let bad = [
             FeatureConfig(sampleRate: 0), FeatureConfig(frameShiftMs: 0), FeatureConfig(numMelBins: 2),
             FeatureConfig(lowFreq: 9_000), FeatureConfig(highFreq: 9_000), FeatureConfig(lowFreq: 500, highFreq: 400),
-            FeatureConfig(preemphasis: 1.5), FeatureConfig(logFloor: 0),
+            FeatureConfig(preemphasis: 1.5), FeatureConfig(logFloor: 0), FeatureConfig(minimumPeakDBFS: 3),
+            FeatureConfig(maximumQuietGainDB: -1),
         ]
         for config in bad {
             XCTAssertThrowsError(try config.validate()) { error in
@@ -70,5 +72,13 @@ final class FeatureConfigTests: XCTestCase {
             XCTAssertThrowsError(try LogMelFilterbank(config: config))
         }
         XCTAssertNoThrow(try FeatureConfig().validate())
+    }
+
+    /// Model files from before the quiet-recording gain decode with it on (the defaults).
+    func testAConfigWithoutTheQuietGainKeysDecodesWithTheDefaults() throws {
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(FeatureConfig())) as! [String: Any]
+        json["minimumPeakDBFS"] = nil; json["maximumQuietGainDB"] = nil
+        let decoded = try JSONDecoder().decode(FeatureConfig.self, from: JSONSerialization.data(withJSONObject: json))
+        XCTAssertEqual(decoded, FeatureConfig())
     }
 }

@@ -91,7 +91,8 @@ final class LogMelFilterbankTests: XCTestCase {
     /// through the unfloored filterbank, averaged over 4,000 frames, within 5 % per filter.
     func testNoiseFloorIsTheMeanEnergyOfUnitDither() throws {
         let floor = try LogMelFilterbank().noiseFloor
-        let plain = try LogMelFilterbank(config: FeatureConfig(noiseFloorDither: 0))
+        // The raw dither, not raised as a quiet recording would be.
+        let plain = try LogMelFilterbank(config: FeatureConfig(noiseFloorDither: 0, maximumQuietGainDB: 0))
         var rng = SplitMix64(seed: 9)
         let dither = (0..<(400 + 3_999 * 160)).map { _ in Float(rng.nextNormal()) / 32_768 }
         let features = plain.compute(dither)
@@ -127,6 +128,28 @@ final class LogMelFilterbankTests: XCTestCase {
         let quiet = noise(3_200, seed: 3, amplitude: 0.1)
         let a = filterbank.compute(quiet), b = filterbank.compute(quiet.map { $0 * 2 })
         for (x, y) in zip(a.values, b.values) { XCTAssertEqual(y - x, log(4), accuracy: 1e-3) }
+    }
+
+    func testARecordingQuieterThanTheMinimumPeakIsRaisedToIt() throws {
+        let filterbank = try LogMelFilterbank()
+        let speechLike = noise(3_200, seed: 5, amplitude: 0.3)
+        let peak = speechLike.map(abs).max()!, atMinimum = powf(10, -24 / 20) / peak
+        let quiet = filterbank.compute(speechLike.map { $0 * 0.01 })   // −40 dB, peak near −50 dBFS
+        let raised = filterbank.compute(speechLike.map { $0 * atMinimum })
+        XCTAssertLessThan(maxDifference(quiet.values, raised.values), 1e-3)
+    }
+
+    func testARecordingAtOrAboveTheMinimumPeakIsUnchanged() throws {
+        let samples = noise(3_200, seed: 6, amplitude: 0.07)   // peak about −23 dBFS
+        var off = FeatureConfig(); off.maximumQuietGainDB = 0
+        XCTAssertEqual(try LogMelFilterbank().compute(samples).values, try LogMelFilterbank(config: off).compute(samples).values)
+    }
+
+    func testTheQuietRecordingGainIsCappedAtItsMaximum() {
+        let config = FeatureConfig()
+        XCTAssertEqual(config.quietRecordingGain(peak: 1e-6), powf(10, 30 / 20), accuracy: 1e-3)
+        XCTAssertEqual(config.quietRecordingGain(peak: 0), 1)
+        XCTAssertEqual(config.quietRecordingGain(peak: 0.5), 1)
     }
 
     func testConstantOffsetIsRemovedWithTheDCComponent() throws {

@@ -11,12 +11,15 @@ import Foundation
 /// `KaldiReferenceTests` checks committed fixtures).
 ///
 /// Per frame t (`FeatureConfig` names the options):
-///   x[i]  = inputScale · s[first(t) + i], i < frameLength (reflected at the edges if !snipEdges)
+///   x[i]  = g · inputScale · s[first(t) + i], i < frameLength (reflected at the edges if !snipEdges)
 ///   x[i] −= mean(x)                                   (removeDCOffset)
 ///   x[i]  = x[i] − k·x[i−1], x[0] = x[0] − k·x[0]     (preemphasis k)
 ///   x[i] *= w[i]                                      (window), zero-padded to fftSize
 ///   P[j]  = |FFT(x)[j]|²                              (|·| if !usePower)
 ///   y[b]  = ln(max(Σⱼ M[b, j] P[j], N[b], logFloor))  (M: `MelBank`)
+///
+/// g = `FeatureConfig.quietRecordingGain(peak: max |s|)`: 1 unless the recording is quieter than
+/// `minimumPeakDBFS`.
 ///
 /// N[b] = σ² Σⱼ M[b, j] Σᵢ |FFT(T eᵢ)[j]|² is the expected energy of white noise of standard
 /// deviation σ = `noiseFloorDither` (16-bit steps) in filter b, where T is the linear map of the
@@ -42,11 +45,14 @@ public final class LogMelFilterbank {
     private static let lanes = 4
     /// N[b], the noise-floor energy of each filter (at least `logFloor`).
     public private(set) var noiseFloor: [Float] = []
+    /// g · inputScale for the recording being computed.
+    private var scale: Float
 
     /// `warpFactor`: the filters' VTLN warp (`MelBank`), 1 for the features a model is given.
     public init(config: FeatureConfig = FeatureConfig(), warpFactor: Float = 1) throws {
         try config.validate()
         self.config = config
+        self.scale = config.inputScale
         self.melBank = try MelBank(config: config, warpFactor: warpFactor)
         self.frameLength = config.frameLength
         self.bins = config.numMelBins
@@ -112,6 +118,9 @@ public final class LogMelFilterbank {
         let frames = config.frameCount(sampleCount: samples.count)
         precondition(output.count >= frames * bins, "output holds \(output.count) values, needs \(frames * bins)")
         guard frames > 0, let signal = samples.baseAddress, let out = output.baseAddress else { return 0 }
+        var peak: Float = 0
+        for x in samples { peak = Swift.max(peak, abs(x)) }
+        scale = config.inputScale * config.quietRecordingGain(peak: peak)
         var t = 0
         while t < frames {
             let block = Swift.min(Self.lanes, frames - t)
@@ -147,7 +156,7 @@ public final class LogMelFilterbank {
     /// summed in another order than Kaldi's serial loop (eight lanes), which differs in rounding only.
     @inline(__always)
     private func prepareFFTInput(_ s: UnsafePointer<Float>) {
-        let n = frameLength, k = config.preemphasis, scale = config.inputScale
+        let n = frameLength, k = config.preemphasis, scale = self.scale
         let raw = UnsafeRawPointer(s)
         var mean: Float = 0
         if config.removeDCOffset {
