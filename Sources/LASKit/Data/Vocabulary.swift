@@ -1,6 +1,6 @@
 /// The speller's output alphabet: id 0 = `<blank/pad>` (padding; never emitted), id 1 = `<sos/eos>`
 /// (start and end of a transcript share one id), then the distinct characters of the normalized
-/// training text in ascending Unicode order, as in the PyTorch peer (`sorted(set("".join(texts)))`):
+/// training text in ascending Unicode order (Python's `sorted(set("".join(texts)))`):
 /// AN4 gives space + A-Z, 29 ids.
 ///
 /// Characters are grapheme clusters, the unit `TextNormalizer` keeps or drops; for the ASCII
@@ -57,7 +57,8 @@ public struct Vocabulary: Codable, Equatable, Sendable {
         return ids
     }
 
-    /// Like `encode`, but characters the vocabulary lacks are left out (the PyTorch peer's behaviour).
+    /// Like `encode`, but characters the vocabulary lacks are left out, so that a transcript with one unspellable
+    /// character still trains on the rest.
     public func encodeSkippingUnknown(_ text: String) -> [Int32] {
         text.compactMap { idOfCharacter[$0] }
     }

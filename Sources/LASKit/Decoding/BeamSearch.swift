@@ -1,7 +1,7 @@
 /// Beam search over the speller (as in Chan et al. 2016, §3.3). Every live hypothesis of
 /// every utterance advances in one batched decoder step. A hypothesis ends at <eos>; its
 /// score is Σ log p / (tokens including <eos>)^lengthNormalization. An utterance's search
-/// ends when `beamSize` hypotheses have ended (each ended one takes a slot, as in the peer),
+/// ends when `beamSize` hypotheses have ended (each ended one takes a slot of the beam),
 /// when no live hypothesis can still beat the best ended one, or at `maxLength`
 /// (2 × encoder frames + 10 by default), where the live ones end as they are.
 public struct BeamSearch {

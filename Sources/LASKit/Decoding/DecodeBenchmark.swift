@@ -1,6 +1,7 @@
 import Dispatch
 
-/// The decoding benchmark shared with the PyTorch peer (`bench_step.py --infer`): las-bench
+/// The decoding benchmark, on the same terms as a PyTorch implementation of the model can be
+/// timed (`tools/bench_vs_peer.sh` says which and how): las-bench
 /// model with random weights, one utterance of N(0, 1) features, listener plus beam search
 /// with <eos> forbidden so every run decodes exactly `steps` tokens with a full beam;
 /// 3 warm-up and 10 timed runs. Real-time factor = median time / audio seconds.

@@ -75,7 +75,7 @@ public struct Speller: ParameterContainer {
     }
 
     /// Initial attention weights α_0: uniform over each utterance's valid frames, so the
-    /// first location features are not biased toward the start (the peer does the same).
+    /// first location features are not biased toward the start.
     public static func initialWeights(lengths: [Int], frames: Int, into a: UnsafeMutablePointer<Float>) {
         for (r, len) in lengths.enumerated() {
             for j in 0..<frames { a[r * frames + j] = j < len ? 1 / Float(len) : 0 }

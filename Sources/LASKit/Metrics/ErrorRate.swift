@@ -41,8 +41,8 @@ public func characterErrors(reference: String, hypothesis: String) -> ErrorCount
 }
 
 /// The text `las wer` scores: whitespace runs collapsed to one space, ends trimmed, uppercased.
-/// Nothing else (no punctuation removal, no number expansion): a stand-in until the model's
-/// text normalizer exists.
+/// Nothing else (no punctuation removal, no number expansion): `las wer` scores texts as written;
+/// `las evaluate` scores after the model's `TextNormalizer`.
 public func prepareForScoring(_ text: String) -> String {
     wordTokens(text).joined(separator: " ").uppercased()
 }

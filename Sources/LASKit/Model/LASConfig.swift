@@ -19,8 +19,7 @@ public struct LASConfig: Codable, Equatable, Sendable {
     /// For each listener layer, 1 or 2: whether consecutive pairs of its input frames are
     /// concatenated first. nil is Chan et al.'s pyramid, [1, 2, 2, …]; [2, 2, 1] stacks input
     /// frames instead (Sak et al. 2015's frame stacking), same /4 with a first layer half as long:
-    /// 1.6× faster training, but half as many errors again on held-out speakers (models/README,
-    /// run 18). [1, 2, 2, 1] deepens the listener without a further halving.
+    /// 1.6× faster training, but half as many errors again on held-out speakers (models/README.md). [1, 2, 2, 1] deepens the listener without a further halving.
     public var listenerReductions: [Int]?
 
     public init() {}
@@ -45,7 +44,7 @@ public struct LASConfig: Codable, Equatable, Sendable {
         listenerReductions = try c.decodeIfPresent([Int].self, forKey: .listenerReductions)
     }
 
-    /// The reference configuration the benchmarks and the PyTorch peer share: 3 BiLSTM layers of
+    /// The reference configuration of the benchmarks (`las bench`): 3 BiLSTM layers of
     /// 256 units per direction with pyramidal reduction (time /4, 512 wide), location-aware
     /// attention 256/10/31, embedding 64, speller 256, 30 output symbols.
     public static var lasBench: LASConfig { LASConfig() }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// The train-step benchmark shared with the PyTorch peer (`bench_step.py`): las-bench
+/// The train-step benchmark, on terms a PyTorch implementation of the model can be timed on
+/// too (`tools/bench_vs_peer.sh` says which and how): las-bench
 /// configuration, N(0, 1) features, random targets of exactly `tokens` characters;
 /// 3 warm-up and 10 timed steps of forward, backward, clipping at 5 and Adam 1e-3.
 public struct TrainStepBenchmark {

@@ -24,7 +24,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     public var speeds: [Float] = [0.9, 1.1]
     /// Vocal tract length perturbation factors besides 1 (Kaldi's VTLN warp of the mel filters,
     /// e.g. [0.9, 1.1]); each is one more per-epoch variant. Off by default: on the AN4+FSDD
-    /// recipe [0.9, 1.1] made held-out error worse (models/README.md, run 10).
+    /// recipe [0.9, 1.1] made held-out error worse (models/README.md).
     public var vocalTractWarps: [Float] = []
     /// Add a copy of each wideband recording band-limited to 4 kHz as one more per-epoch variant.
     public var narrowband = true

@@ -9,8 +9,8 @@ struct BenchDecodeCommand: ParsableCommand {
         Runs the listener and a beam search forced to decode exactly --tokens output tokens \
         with a full beam (<eos> forbidden, since random weights would stop anywhere), 3 \
         warm-up and 10 timed runs, and prints one JSON line: rtf (median seconds per audio \
-        second), total_ms_median, encoder_ms_median. The PyTorch peer's \
-        `bench_step.py --infer` measures the same.
+        second), total_ms_median, encoder_ms_median. tools/bench_vs_peer.sh \
+        times a PyTorch implementation on the same terms.
         """)
 
     @Option(help: "Beam width.") var beam = 8

@@ -12,7 +12,7 @@ struct BenchTrainStepCommand: ParsableCommand {
         30 symbols), feeds random N(0,1) features and random targets of exactly --tokens \
         characters, runs 3 warm-up and 10 timed steps, and prints one JSON line: \
         step_ms_median, utts_per_s, encoder_ms_median (inference forward), params. \
-        The PyTorch peer's bench_step.py prints the same fields.
+        tools/bench_vs_peer.sh times a PyTorch implementation on the same terms.
         """)
 
     @Option(help: "Utterances per batch.") var batch = 16

@@ -77,7 +77,7 @@ struct TrainCommand: ParsableCommand {
     func options() throws -> (LASConfig, TrainingOptions) {
         var model = LASConfig.lasBench
         model.ctcWeight = 0.3
-        model.dropout = 0.2   // models/README.md, run 5: better than 0.1 on both held-out sets
+        model.dropout = 0.2   // better than 0.1 on both held-out sets (models/README.md)
         var training = TrainingOptions()
         if let config {
             let data: Data
