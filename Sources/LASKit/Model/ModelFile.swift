@@ -37,13 +37,20 @@ public enum ModelFile {
         try file.write(to: path, storingAs: halfPrecision ? .f16 : .f32)
     }
 
+    /// Tensors are widened to Float one at a time as the model takes them (`SafetensorsFile`),
+    /// so loading peaks at the model plus the file rather than the model plus a second copy.
     public static func load(_ path: String) throws -> Recognizer {
-        try recognizer(from: Safetensors.read(path), path: path)
+        let file = try SafetensorsFile(path: path)
+        return try recognizer(metadata: file.metadata, tensor: file.tensor, path: path)
     }
 
     /// Validates a decoded file's metadata and tensors against the configuration it declares.
     static func recognizer(from file: Safetensors, path: String) throws -> Recognizer {
-        let meta = file.metadata
+        try recognizer(metadata: file.metadata, tensor: { file.tensors[$0] }, path: path)
+    }
+
+    static func recognizer(metadata meta: [String: String], tensor: (String) throws -> SafetensorsTensor?,
+                           path: String) throws -> Recognizer {
         guard meta[Key.format] == formatName else {
             throw ModelFileError(path: path, problem: "not a las model file (metadata format is \(meta[Key.format].map { "'\($0)'" } ?? "missing"))")
         }
@@ -71,14 +78,18 @@ public enum ModelFile {
             throw ModelFileError(path: path, problem: "implausible model configuration")
         }
         let model = LASModel(config: config, seed: 0)
-        try load(file.tensors, into: model, path: path)
+        try load(tensor, into: model, path: path)
         return Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer, featureConfig: features,
                           cmvn: cmvn, notes: notes, languageModel: languageModel)
     }
 
     static func load(_ tensors: [String: SafetensorsTensor], into model: LASModel, path: String) throws {
+        try load({ tensors[$0] }, into: model, path: path)
+    }
+
+    static func load(_ tensor: (String) throws -> SafetensorsTensor?, into model: LASModel, path: String) throws {
         for p in model.parameters {
-            guard let t = tensors[p.name] else {
+            guard let t = try tensor(p.name) else {
                 throw ModelFileError(path: path, problem: "tensor '\(p.name)' is missing")
             }
             guard t.shape == p.shape else {

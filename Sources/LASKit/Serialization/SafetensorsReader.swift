@@ -17,7 +17,7 @@ extension Safetensors {
         }
     }
 
-    private struct Entry {
+    fileprivate struct Entry {
         let name: String
         let dtype: SafetensorsDType
         let shape: [Int]
@@ -26,6 +26,19 @@ extension Safetensors {
     }
 
     private static func decode(_ raw: UnsafeRawBufferPointer, path: String) throws -> Safetensors {
+        let (metadata, entries, dataStart) = try parseHeader(raw, path: path)
+        var tensors: [String: SafetensorsTensor] = [:]
+        let data = UnsafeRawBufferPointer(rebasing: raw[dataStart...])
+        for entry in entries {
+            let values = try readValues(entry, from: data, path: path)
+            tensors[entry.name] = SafetensorsTensor(shape: entry.shape, values: values, dtype: entry.dtype)
+        }
+        return Safetensors(tensors: tensors, metadata: metadata)
+    }
+
+    /// The validated metadata and tensor entries, and where the data area begins.
+    fileprivate static func parseHeader(_ raw: UnsafeRawBufferPointer, path: String) throws
+        -> (metadata: [String: String], entries: [Entry], dataStart: Int) {
         guard raw.count >= 8 else { throw SafetensorsError.tooShort(path: path, byteCount: raw.count) }
         let headerLength = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
         guard headerLength <= UInt64(maximumHeaderLength) else {
@@ -57,14 +70,7 @@ extension Safetensors {
             }
         }
         try checkLayout(entries, dataSize: dataSize, path: path)
-
-        var tensors: [String: SafetensorsTensor] = [:]
-        let data = UnsafeRawBufferPointer(rebasing: raw[dataStart...])
-        for entry in entries {
-            let values = try readValues(entry, from: data, path: path)
-            tensors[entry.name] = SafetensorsTensor(shape: entry.shape, values: values, dtype: entry.dtype)
-        }
-        return Safetensors(tensors: tensors, metadata: metadata)
+        return (metadata, entries, dataStart)
     }
 
     private static func parseMetadata(_ value: JSONValue, path: String) throws -> [String: String] {
@@ -142,7 +148,7 @@ extension Safetensors {
         }
     }
 
-    private static func readValues(_ entry: Entry, from data: UnsafeRawBufferPointer, path: String) throws -> [Float] {
+    fileprivate static func readValues(_ entry: Entry, from data: UnsafeRawBufferPointer, path: String) throws -> [Float] {
         let count = (entry.end - entry.begin) / entry.dtype.byteCount
         var values = [Float](repeating: 0, count: count)
         values.withUnsafeMutableBufferPointer { out in
@@ -164,5 +170,38 @@ extension Safetensors {
                                                   value: describeNonFinite(values[index]))
         }
         return values
+    }
+}
+
+/// A safetensors file whose header is read and validated at once and whose tensors are widened
+/// to Float one at a time, on request. Loading a model this way holds the file's bytes and one
+/// tensor besides the model's own weights, instead of a Float copy of every tensor at once
+/// (for the bundled model: 14 MB of float16 and 4 MB, instead of 28 MB more).
+public struct SafetensorsFile {
+    public let path: String
+    public let metadata: [String: String]
+    private let bytes: Data
+    private let entries: [String: Safetensors.Entry]
+    private let dataStart: Int
+
+    public init(path: String) throws {
+        switch FileBytes.read(path) {
+        case let .success(bytes): self.bytes = bytes
+        case let .failure(failure): throw SafetensorsError.unreadable(path: path, reason: failure.reason)
+        }
+        self.path = path
+        let header = try bytes.withUnsafeBytes { try Safetensors.parseHeader($0, path: path) }
+        metadata = header.metadata
+        dataStart = header.dataStart
+        entries = Dictionary(header.entries.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The tensor named `name`, converted to Float (nil if the file has none of that name).
+    public func tensor(_ name: String) throws -> SafetensorsTensor? {
+        guard let entry = entries[name] else { return nil }
+        let values = try bytes.withUnsafeBytes { raw in
+            try Safetensors.readValues(entry, from: UnsafeRawBufferPointer(rebasing: raw[dataStart...]), path: path)
+        }
+        return SafetensorsTensor(shape: entry.shape, values: values, dtype: entry.dtype)
     }
 }

@@ -5,7 +5,9 @@ public final class Parameter {
     public let name: String
     public let shape: [Int]
     public var value: [Float]
-    public var grad: [Float]
+    /// Allocated on first use: a model that only decodes never touches it, and would otherwise
+    /// carry a second zero-filled copy of every weight (28 MB for the bundled model).
+    public lazy var grad: [Float] = [Float](repeating: 0, count: value.count)
 
     public var count: Int { value.count }
 
@@ -14,7 +16,6 @@ public final class Parameter {
         self.name = name
         self.shape = shape
         self.value = value
-        self.grad = [Float](repeating: 0, count: value.count)
     }
 
     /// Uniform in [-bound, bound]: PyTorch's default for LSTM and Linear with bound = 1/√fan_in.
