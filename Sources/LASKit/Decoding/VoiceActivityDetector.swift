@@ -24,12 +24,8 @@ public final class VoiceActivityDetector {
         /// Pauses shorter than this do not end a piece (pauses between spelled letters).
         public var mergeGapSeconds = 0.5
         /// Pause kept on each side of a piece, at most half the pause, so a piece looks like a
-        /// training utterance with its leading and trailing silence. 0.2 s rather than 0.4 s:
-        /// a pause of other noise than the speaker's room pulls the utterance mean down, and on
-        /// one-minute AN4 dev recordings with fridge-noise pauses 0.4 s gave 4.40 % WER, 0.2 s
-        /// 2.20 % (exact-zero pauses 1.52 → 1.35 %, files one by one 1.18 → 1.02 %; 0.1 s and
-        /// 0.3 s were worse; models/README.md).
-        public var paddingSeconds = 0.2
+        /// training utterance with its leading and trailing silence.
+        public var paddingSeconds = 0.4
         public var maxPieceSeconds = 12.0
         /// An over-long region is not split before this many seconds into it.
         public var minSplitSeconds = 4.0
