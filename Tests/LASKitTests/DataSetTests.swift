@@ -37,12 +37,12 @@ final class DataSetTests: XCTestCase {
     func testManifestRelativeAudioPathsResolveAgainstTheManifestFolder() throws {
         let manifest = try write("lists/train.jsonl", """
             {"audio_filepath": "audio/a.wav", "text": "A"}
-            {"audio_filepath": "../shared/b.wav", "text": "B"}
+            {"audio_filepath": "../recordings/b.wav", "text": "B"}
             {"audio_filepath": "/elsewhere/c.wav", "text": "C"}
             """)
         let dataSet = try DataSet.load(manifest)
         XCTAssertEqual(dataSet.format, .jsonLines)
-        XCTAssertEqual(dataSet.utterances.map(\.audioPath), [root + "/lists/audio/a.wav", root + "/shared/b.wav", "/elsewhere/c.wav"])
+        XCTAssertEqual(dataSet.utterances.map(\.audioPath), [root + "/lists/audio/a.wav", root + "/recordings/b.wav", "/elsewhere/c.wav"])
     }
 
     func testManifestGivenByARelativePathResolvesAgainstTheWorkingDirectory() throws {
