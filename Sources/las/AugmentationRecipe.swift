@@ -25,8 +25,7 @@ struct AugmentationRecipe {
     /// run through the whole set, keeps an utterance's copy the same when other utterances are
     /// missing, added or reordered around it.
     func corruption(forUtteranceAt index: Int, pool: NoisePool) -> (Corruption, SplitMix64) {
-        // The trainer's per-step mixing constant: neighbouring indices give unrelated streams.
-        var rng = SplitMix64(seed: seed ^ (UInt64(index + 1) &* 0xD1B5_4A32_D192_ED03))
+        var rng = SplitMix64(seed: seed, stream: index)
         var c = Corruption(reverbRT60: reverbRT60, coloration: coloration, gainDB: gainDB)
         if let (source, snr) = noise {
             switch source {

@@ -82,6 +82,7 @@ public struct FeatureConfig: Codable, Equatable, Hashable, Sendable {
     /// recording as loud as their training audio unchanged.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = FeatureConfig()
         self.init(sampleRate: try c.decode(Int.self, forKey: .sampleRate),
                   frameLengthMs: try c.decode(Float.self, forKey: .frameLengthMs),
                   frameShiftMs: try c.decode(Float.self, forKey: .frameShiftMs),
@@ -96,8 +97,8 @@ public struct FeatureConfig: Codable, Equatable, Hashable, Sendable {
                   logFloor: try c.decode(Float.self, forKey: .logFloor),
                   inputScale: try c.decode(Float.self, forKey: .inputScale),
                   noiseFloorDither: try c.decodeIfPresent(Float.self, forKey: .noiseFloorDither) ?? 0,
-                  minimumPeakDBFS: try c.decodeIfPresent(Float.self, forKey: .minimumPeakDBFS) ?? -24,
-                  maximumQuietGainDB: try c.decodeIfPresent(Float.self, forKey: .maximumQuietGainDB) ?? 30)
+                  minimumPeakDBFS: try c.decodeIfPresent(Float.self, forKey: .minimumPeakDBFS) ?? defaults.minimumPeakDBFS,
+                  maximumQuietGainDB: try c.decodeIfPresent(Float.self, forKey: .maximumQuietGainDB) ?? defaults.maximumQuietGainDB)
     }
 
     /// The gain (a factor) applied to a recording whose largest absolute sample is `peak`.

@@ -3,6 +3,9 @@
 public struct SplitMix64: RandomNumberGenerator {
     public var state: UInt64
     public init(seed: UInt64) { state = seed }
+    /// Stream `stream` (a training step, an utterance) of `seed`: the index is spread by an odd
+    /// 64-bit constant before mixing, so neighbouring streams are unrelated.
+    public init(seed: UInt64, stream: Int) { state = seed ^ (UInt64(stream + 1) &* 0xD1B5_4A32_D192_ED03) }
 
     @inline(__always)
     public mutating func next() -> UInt64 {

@@ -117,7 +117,7 @@ public final class Trainer {
                 let stepStart = Date()
                 let indices = order[state.batchInEpoch]
                 // Every random choice of this step comes from (seed, step).
-                var rng = SplitMix64(seed: options.seed ^ (UInt64(state.step + 1) &* 0xD1B5_4A32_D192_ED03))
+                var rng = SplitMix64(seed: options.seed, stream: state.step)
                 var utterances: [(values: [Float], frames: Int)] = []
                 let padded = options.multiCondition.map { $0.paddingProbability > 0 && Float(rng.nextUniform()) < $0.paddingProbability } ?? false
                 for i in indices {
