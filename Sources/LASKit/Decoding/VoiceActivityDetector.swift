@@ -11,6 +11,9 @@ import Foundation
 /// the top). Speech starts `onsetDecibels` above the floor and goes on while frames stay
 /// `offsetDecibels` above it (hysteresis), plus a hangover; pauses shorter than `mergeGapSeconds`
 /// stay inside a piece. A region longer than `maxPieceSeconds` is split at its quietest 100 ms.
+/// A piece keeps `paddingSeconds` of the pause on each side, and reaches the start or end of the
+/// recording, or digital silence, when that is within `edgeSeconds` more, so a file of one
+/// utterance decodes whole.
 ///
 /// Frames of exact digital silence (mean square below 1e-10, i.e. −100 dBFS, under one 16-bit
 /// step) are never speech, are left out of the floor (otherwise zeros would pull it down to
@@ -24,8 +27,16 @@ public final class VoiceActivityDetector {
         /// Pauses shorter than this do not end a piece (pauses between spelled letters).
         public var mergeGapSeconds = 0.5
         /// Pause kept on each side of a piece, at most half the pause, so a piece looks like a
-        /// training utterance with its leading and trailing silence.
-        public var paddingSeconds = 0.4
+        /// training utterance with its leading and trailing silence. Short, because a pause
+        /// between utterances is not necessarily the utterance's own background (another
+        /// microphone gain, a spliced-in noise): its frames shift the utterance mean the model
+        /// normalizes by. Swept in models/README.md: 0.2 s is best with either pause kind.
+        public var paddingSeconds = 0.2
+        /// A piece whose padding ends closer than this to an edge, the start or end of the
+        /// recording or digital silence, reaches it: a file's own lead-in and tail, which the
+        /// model was trained with, are part of the utterance, however much zero padding or
+        /// room around it.
+        public var edgeSeconds = 1.0
         public var maxPieceSeconds = 12.0
         /// An over-long region is not split before this many seconds into it.
         public var minSplitSeconds = 4.0
@@ -44,6 +55,7 @@ public final class VoiceActivityDetector {
     public struct Piece: Equatable {
         public var start: Int
         public var end: Int
+        public init(start: Int, end: Int) { self.start = start; self.end = end }
     }
 
     public let options: Options
@@ -63,6 +75,7 @@ public final class VoiceActivityDetector {
     private var silentRun = 0
     private var pending: (start: Int, end: Int, hardStart: Bool, hardEnd: Bool)?
     private var previousPieceEnd = 0
+    private var isFinished = false
     /// Pieces closed since the last `append`/`finish` returned.
     private var ready: [Piece] = []
 
@@ -79,7 +92,7 @@ public final class VoiceActivityDetector {
         var first = nextDecision
         if let open { first = min(first, open.start) }
         if let pending { first = min(first, pending.start) }
-        return max(0, (first - frames(options.paddingSeconds)) * hop)
+        return max(0, (first - frames(options.paddingSeconds + options.edgeSeconds)) * hop)
     }
 
     /// Feeds samples; returns the pieces they close.
@@ -103,6 +116,7 @@ public final class VoiceActivityDetector {
     /// Ends the stream; returns the pieces still open.
     public func finish() -> [Piece] {
         if partialCount > 0 { pushFrame() }
+        isFinished = true
         while nextDecision < frameCount { decide(nextDecision); nextDecision += 1 }
         if let o = open { close(o, at: min(frameCount, activeEnd(o.lastActive)), hardEnd: false) }
         open = nil
@@ -167,7 +181,7 @@ public final class VoiceActivityDetector {
             if let o = open, o.start >= p.end {
                 emit(p, nextStart: o.hardStart ? nil : o.start)
                 pending = nil
-            } else if t >= p.end + 2 * frames(options.paddingSeconds) {
+            } else if t >= p.end + max(2 * frames(options.paddingSeconds), frames(options.paddingSeconds + options.edgeSeconds)) {
                 emit(p, nextStart: nil)
                 pending = nil
             }
@@ -197,17 +211,24 @@ public final class VoiceActivityDetector {
         pending = (o.start, end, o.hardStart, hardEnd)
     }
 
+    /// Widens a piece by the padding, or up to an edge (the recording's start or end, or digital
+    /// silence) when one lies within `edgeSeconds` beyond the padding.
     private func emit(_ p: (start: Int, end: Int, hardStart: Bool, hardEnd: Bool), nextStart: Int?) {
-        let pad = frames(options.paddingSeconds)
+        let pad = frames(options.paddingSeconds), edge = frames(options.edgeSeconds)
         var start = p.start, end = p.end
         if !p.hardStart {
-            let limit = max(previousPieceEnd, p.start - pad, energyBase)
-            while start > limit && !isSilent(start - 1) { start -= 1 }
+            let floorFrame = max(previousPieceEnd, energyBase)
+            let near = max(floorFrame, p.start - pad), far = max(floorFrame, p.start - pad - edge)
+            while start > far && !isSilent(start - 1) { start -= 1 }
+            let atEdge = start == 0 || (start > floorFrame && isSilent(start - 1))
+            if !atEdge { start = max(start, near) }
         }
         if !p.hardEnd {
-            var limit = min(frameCount, p.end + pad)
-            if let next = nextStart { limit = min(limit, (p.end + next) / 2) }
-            while end < limit && !isSilent(end) { end += 1 }
+            var near = min(frameCount, p.end + pad), far = min(frameCount, p.end + pad + edge)
+            if let next = nextStart { near = min(near, (p.end + next) / 2); far = min(far, (p.end + next) / 2) }
+            while end < far && !isSilent(end) { end += 1 }
+            let atEdge = (end < frameCount && isSilent(end)) || (end == frameCount && isFinished)
+            if !atEdge { end = min(end, near) }
         }
         previousPieceEnd = end
         ready.append(Piece(start: start * hop, end: min(totalSamples, end * hop)))
@@ -217,7 +238,7 @@ public final class VoiceActivityDetector {
         var keep = nextDecision - frames(options.floorHistorySeconds)
         if let open { keep = min(keep, open.start) }
         if let pending { keep = min(keep, pending.start) }
-        keep -= frames(options.paddingSeconds) + 1
+        keep -= frames(options.paddingSeconds + options.edgeSeconds) + 1
         if keep - energyBase > 2_000 {
             energy.removeFirst(keep - energyBase)
             energyBase = keep

@@ -43,7 +43,7 @@ final class VoiceActivityDetectorTests: XCTestCase {
 
     func recording(pauseLevel: Float) -> SyntheticRecording {
         var r = SyntheticRecording()
-        r.pause(seconds: 1, level: pauseLevel)
+        r.pause(seconds: 2, level: pauseLevel)
         for seconds in [1.5, 2.5, 0.8, 3.0] {
             r.burst(seconds: seconds)
             r.pause(seconds: 1.5, level: pauseLevel)
@@ -58,9 +58,9 @@ final class VoiceActivityDetectorTests: XCTestCase {
             // Covers the burst (its quiet envelope edges may fall outside by up to 50 ms)...
             XCTAssertLessThanOrEqual(piece.start, burst.lowerBound + 800, "\(piece) for \(burst)", file: file, line: line)
             XCTAssertGreaterThanOrEqual(piece.end, burst.upperBound - 800, "\(piece) for \(burst)", file: file, line: line)
-            // ...and keeps at most the hangover and padding of the pauses around it (0.5 s).
-            XCTAssertGreaterThanOrEqual(piece.start, burst.lowerBound - 8_800, "\(piece) for \(burst)", file: file, line: line)
-            XCTAssertLessThanOrEqual(piece.end, burst.upperBound + 8_800, "\(piece) for \(burst)", file: file, line: line)
+            // ...and keeps at most the hangover and padding of the pauses around it (0.3 s).
+            XCTAssertGreaterThanOrEqual(piece.start, burst.lowerBound - 5_600, "\(piece) for \(burst)", file: file, line: line)
+            XCTAssertLessThanOrEqual(piece.end, burst.upperBound + 5_600, "\(piece) for \(burst)", file: file, line: line)
         }
     }
 
@@ -108,6 +108,24 @@ final class VoiceActivityDetectorTests: XCTestCase {
             let dips = r.speech.dropLast().map { $0.upperBound..<($0.upperBound + 4_800) }
             XCTAssertTrue(dips.contains { $0.contains(a.end) }, "cut at \(a.end) is not in a dip: \(found)")
         }
+    }
+
+    func testAShortFileKeepsItsOwnLeadInAndTail() {
+        var r = SyntheticRecording()
+        r.pause(seconds: 0.9, level: 0.003)
+        r.burst(seconds: 1.5)
+        r.pause(seconds: 0.8, level: 0.003)
+        XCTAssertEqual(pieces(r.samples), [VoiceActivityDetector.Piece(start: 0, end: r.samples.count)])
+    }
+
+    func testTheEdgeOfAFileStopsAtItsDigitalSilence() {
+        var r = SyntheticRecording()
+        r.pause(seconds: 0.3, level: 0)
+        r.pause(seconds: 0.5, level: 0.003)
+        r.burst(seconds: 1.5)
+        r.pause(seconds: 0.5, level: 0.003)
+        r.pause(seconds: 0.3, level: 0)
+        XCTAssertEqual(pieces(r.samples), [VoiceActivityDetector.Piece(start: 4_800, end: r.samples.count - 4_800)])
     }
 
     func testRoomNoiseAloneAndDigitalSilenceAloneHoldNoPieces() {
