@@ -1,30 +1,35 @@
 import Foundation
-import LASKit
 
 /// The corruption `las augment` applies to every utterance: one fixed chain chosen on the
 /// command line, with the random parts (which noise recording, its excerpt, the room's impulse
 /// response) drawn per utterance. The chain itself is the trainer's `Corruption`, so a copy on
 /// disk sounds like what multi-condition training feeds the model.
-struct AugmentationRecipe {
+public struct AugmentationRecipe: Sendable {
     /// Where noise comes from; nil mixes none.
-    enum NoiseSource {
+    public enum NoiseSource: Sendable {
         case recordings
         case color(NoiseColor)
     }
 
-    var noise: (source: NoiseSource, snr: Float)?
-    var reverbRT60: Float?
-    var coloration: MicrophoneColoration?
-    var gainDB: Float?
+    public var noise: (source: NoiseSource, snr: Float)?
+    public var reverbRT60: Float?
+    public var coloration: MicrophoneColoration?
+    public var gainDB: Float?
     /// Zero samples before and after.
-    var paddingSamples: Int?
-    var seed: UInt64
+    public var paddingSamples: Int?
+    public var seed: UInt64
+
+    public init(noise: (source: NoiseSource, snr: Float)? = nil, reverbRT60: Float? = nil, coloration: MicrophoneColoration? = nil,
+                gainDB: Float? = nil, paddingSamples: Int? = nil, seed: UInt64) {
+        self.noise = noise; self.reverbRT60 = reverbRT60; self.coloration = coloration
+        self.gainDB = gainDB; self.paddingSamples = paddingSamples; self.seed = seed
+    }
 
     /// The chain for the utterance at `index` of the data set, and the generator that
     /// `Corruption.apply` goes on drawing from. Seeding from (seed, index), not from one stream
     /// run through the whole set, keeps an utterance's copy the same when other utterances are
     /// missing, added or reordered around it.
-    func corruption(forUtteranceAt index: Int, pool: NoisePool) -> (Corruption, SplitMix64) {
+    public func corruption(forUtteranceAt index: Int, pool: NoisePool) -> (Corruption, SplitMix64) {
         var rng = SplitMix64(seed: seed, stream: index)
         var c = Corruption(reverbRT60: reverbRT60, coloration: coloration, gainDB: gainDB)
         if let (source, snr) = noise {
@@ -38,7 +43,7 @@ struct AugmentationRecipe {
     }
 
     /// `noise recordings at 10.0 dB SNR, reverb RT60 0.50 s, ...` for the summary line.
-    func summary(recordings: Int, sampleRate: Int) -> String {
+    public func summary(recordings: Int, sampleRate: Int) -> String {
         var parts: [String] = []
         if let r = reverbRT60 { parts.append(String(format: "reverb RT60 %.2f s", r)) }
         if let (source, snr) = noise {
@@ -52,31 +57,4 @@ struct AugmentationRecipe {
         if let p = paddingSamples { parts.append(String(format: "%.3f s of zeros each side", Double(p) / Double(sampleRate))) }
         return parts.joined(separator: ", ")
     }
-}
-
-/// Output file names for utterance ids: ids may hold characters a file name should not (`/`),
-/// and two ids may then clash, so each name is made safe and, if taken, given the index.
-struct OutputNames {
-    private var taken = Set<String>()
-
-    mutating func name(for id: String, index: Int) -> String {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-        var stem = String(id.map { allowed.contains($0) ? $0 : "_" })
-        if stem.hasPrefix(".") { stem = "_" + stem.dropFirst() }   // no hidden files, no `..`
-        var name = stem + ".wav"
-        // Case-insensitive: the same folder on macOS's default file system.
-        if taken.contains(name.lowercased()) { name = "\(stem)-\(index + 1).wav" }
-        taken.insert(name.lowercased())
-        return name
-    }
-}
-
-/// One line of the new manifest: the input's fields, with the copy's path (relative to the
-/// manifest's folder, so the folder can be moved) and its own duration (padding changes it).
-struct AugmentedManifestLine: Encodable {
-    var audio_filepath: String
-    var text: String
-    var id: String
-    var duration: Double
-    var speaker: String?
 }
