@@ -38,4 +38,27 @@ final class JSONValueTests: XCTestCase {
             XCTAssertThrowsError(try JSONValue.parse(text), text)
         }
     }
+
+    func testMergingLaysTheChangesOverTheObjectKeepingItsOrder() throws {
+        let base = try JSONValue.parse(#"{"a": 1, "b": {"x": 1}, "c": 3}"#)
+        let merged = base.merging(try JSONValue.parse(#"{"b": 2, "d": 4}"#))
+        XCTAssertEqual(merged.jsonText, #"{"a":1,"b":2,"c":3,"d":4}"#)
+    }
+
+    func testEncodableValuesRoundTripThroughJSONValue() throws {
+        var config = LASConfig()
+        config.encoderLayers = 4
+        config.listenerReductions = [1, 2, 2, 1]
+        let value = try JSONValue(encoding: config)
+        XCTAssertEqual(value["encoderLayers"], .number("4"))
+        XCTAssertEqual(try value.decode(LASConfig.self), config)
+    }
+
+    func testNumbersFromDoublesAreValidJSON() throws {
+        XCTAssertEqual(JSONValue.number(2.0).jsonText, "2")
+        XCTAssertEqual(try JSONValue.parse(JSONValue.number(1e-5).jsonText).doubleValue, 1e-5)
+        XCTAssertEqual(try JSONValue.parse(JSONValue.number(0.1).jsonText).doubleValue, 0.1)
+        XCTAssertEqual(JSONValue.number(Double.nan), .null)
+        XCTAssertEqual(JSONValue.number(-Double.infinity), .null)
+    }
 }

@@ -1,10 +1,10 @@
 /// Listen, Attend and Spell (Chan et al. 2016): listener + speller, with an optional CTC
 /// head on the listener for the joint loss (Kim, Hori & Watanabe 2017).
 public final class LASModel: ParameterContainer {
-    /// Vocabulary ids with a fixed meaning: padding/CTC blank and start/end of sentence.
-    public static let padID: Int32 = 0
-    public static let sosID: Int32 = 1
-    public static let eosID: Int32 = 1
+    /// Vocabulary ids with a fixed meaning, `Vocabulary`'s: padding/CTC blank and start/end of sentence.
+    public static let padID = Vocabulary.blankID
+    public static let sosID = Vocabulary.endOfSentenceID
+    public static let eosID = Vocabulary.endOfSentenceID
 
     public let config: LASConfig
     public let listener: Listener

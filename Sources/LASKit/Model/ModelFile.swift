@@ -103,9 +103,7 @@ public enum ModelFile {
     }
 
     static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try JSONValue.text(encoding: value)
     }
 
     static func decode<T: Decodable>(_ meta: [String: String], _ key: String, path: String) throws -> T {

@@ -21,24 +21,25 @@ final class TrainingLog {
     deinit { try? handle.close() }
 
     func write(_ s: TrainingEvent.Step) throws {
-        try append(["type": "step", "epoch": s.epoch + 1, "step": s.step, "loss": s.loss, "learning_rate": Double(s.learningRate),
-                    "utterances_per_second": s.utterancesPerSecond, "gradient_norm": Double(s.gradientNorm)])
+        try append(["type": .string("step"), "epoch": .number(s.epoch + 1), "step": .number(s.step), "loss": .number(s.loss),
+                    "learning_rate": .number(Double(s.learningRate)), "utterances_per_second": .number(s.utterancesPerSecond),
+                    "gradient_norm": .number(Double(s.gradientNorm))])
     }
 
     func write(_ e: TrainingEvent.Epoch) throws {
-        try append(["type": "epoch", "epoch": e.epoch + 1, "step": e.step, "train_loss": e.trainLoss, "dev_loss": e.devLoss,
-                    "dev_cer": e.devCER, "dev_wer": e.devWER, "seconds": e.seconds, "best": e.isBest])
+        try append(["type": .string("epoch"), "epoch": .number(e.epoch + 1), "step": .number(e.step),
+                    "train_loss": .number(e.trainLoss), "dev_loss": .number(e.devLoss), "dev_cer": .number(e.devCER),
+                    "dev_wer": .number(e.devWER), "seconds": .number(e.seconds), "best": .bool(e.isBest)])
     }
 
     /// The options a run (or a resumed part of it) trains with, so a plot can say what was on.
     func write(_ options: TrainingOptions) throws {
-        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(options))
-        try append(["type": "options", "options": json])
+        try append(["type": .string("options"), "options": JSONValue(encoding: options)])
     }
 
-    private func append(_ object: [String: Any]) throws {
-        var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        data.append(0x0A)
-        handle.write(data)
+    /// One line, keys sorted, so that every line of every run reads the same way.
+    private func append(_ members: [String: JSONValue]) throws {
+        let line = JSONValue.object(members.sorted { $0.key < $1.key }.map { (key: $0.key, value: $0.value) })
+        handle.write(Data((line.jsonText + "\n").utf8))
     }
 }

@@ -80,9 +80,7 @@ struct BenchFeaturesCommand: ParsableCommand {
                             microseconds_per_frame: elapsed * 1e6 / Double(max(1, framesPerPass * repetitions)),
                             cpu_seconds: cpu,
                             audio_seconds_per_cpu_second: audioSeconds * Double(repetitions) / cpu)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        print(try JSONLine.encode(report))
     }
 }
 

@@ -89,12 +89,8 @@ struct TrainCommand: ParsableCommand {
                 if let t = file.training { training = t }
                 // Keys the file leaves out keep this command's defaults (CTC weight, dropout),
                 // not LASConfig's bare ones: the file's model object is laid over them.
-                if file.model != nil,
-                   let root = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-                   let changes = root["model"] as? [String: Any],
-                   var merged = try JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any] {
-                    merged.merge(changes) { _, new in new }
-                    model = try JSONDecoder().decode(LASConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+                if file.model != nil, let changes = try JSONValue.parse(data)["model"] {
+                    model = try JSONValue(encoding: model).merging(changes).decode(LASConfig.self)
                 }
             } catch {
                 throw CommandError("\(config): not a valid configuration (\(error))")
@@ -180,7 +176,7 @@ struct TrainCommand: ParsableCommand {
         let model = LASModel(config: modelConfig, seed: options.seed)
         var notes = ["train": train, "dev": dev]
         if let conditions = options.multiCondition {
-            notes["multi_condition"] = String(decoding: try JSONEncoder().encode(conditions), as: UTF8.self)
+            notes["multi_condition"] = try JSONLine.encode(conditions)
         }
         let recognizer = Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer,
                                     featureConfig: featureConfig, cmvn: cmvn, notes: notes)

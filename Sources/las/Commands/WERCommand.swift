@@ -111,11 +111,7 @@ struct WERCommand: ParsableCommand {
     }
 
     private func printJSONLines(_ score: CorpusScore) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        func emit<T: Encodable>(_ value: T) throws {
-            print(String(decoding: try encoder.encode(value), as: UTF8.self))
-        }
+        func emit<T: Encodable>(_ value: T) throws { print(try JSONLine.encode(value)) }
         for utterance in score.utterances {
             try emit(UtteranceRecord(id: utterance.id, ref: utterance.reference, hyp: utterance.hypothesis,
                                      wer: utterance.words.counts, cer: utterance.characters.counts,
