@@ -177,6 +177,15 @@ final class DataSetTests: XCTestCase {
         assertLoadFails(root + "/kaldi", .malformedLine(path: text, line: 2, reason: "utterance z is not in wav.scp"))
     }
 
+    func testKaldiFolderFilesFollowTheSameLineRulesAsLasWer() throws {
+        try write("kaldi/wav.scp", "a /audio/a.wav\nb /audio/b.wav\n")
+        let text = try write("kaldi/text", "a A\n\nb B\n")
+        assertLoadFails(root + "/kaldi", .malformedLine(path: text, line: 2, reason: "empty line"))
+        XCTAssertThrowsError(try KaldiText.read(path: text)) { error in
+            XCTAssertEqual(error as? KaldiTextError, .malformedLine(file: text, line: 2, reason: "empty line"))
+        }
+    }
+
     func testKaldiDuplicateIDIsRejected() throws {
         let wavScp = try write("kaldi/wav.scp", "a /audio/a.wav\na /audio/b.wav\n")
         try write("kaldi/text", "a A\n")

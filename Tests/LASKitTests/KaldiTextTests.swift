@@ -74,4 +74,8 @@ final class KaldiTextTests: XCTestCase {
         defer { try? FileManager.default.removeItem(at: url) }
         XCTAssertEqual(try KaldiText.read(path: url.path).map(\.text), ["ONE", "TWO THREE"])
     }
+
+    func testALeadingByteOrderMarkIsNotPartOfTheFirstID() throws {
+        XCTAssertEqual(try KaldiText.parse([0xEF, 0xBB, 0xBF] + Array("u1 A\nu2 B\n".utf8), file: "text").map(\.id), ["u1", "u2"])
+    }
 }

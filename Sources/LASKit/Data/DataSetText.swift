@@ -1,6 +1,6 @@
 import Foundation
 
-/// Line-oriented reading shared by the manifest and Kaldi loaders: numbered lines (from 1),
+/// Line-oriented reading of JSONL manifests, and paths relative to a data set: numbered lines (from 1),
 /// UTF-8 validated, with a leading byte-order mark and `\r\n` endings tolerated.
 enum DataSetText {
     struct Line {
@@ -50,27 +50,5 @@ enum DataSetText {
     static func folder(of file: String) -> String {
         guard let slash = file.lastIndex(of: "/") else { return "." }
         return slash == file.startIndex ? "/" : String(file[..<slash])
-    }
-
-    /// The first whitespace-delimited field and the rest of the line with its ends trimmed.
-    static func splitFirstField(_ line: String) -> (field: String, rest: String) {
-        let trimmed = line.drop { $0 == " " || $0 == "\t" }
-        guard let end = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
-            return (String(trimmed.trimmingTrailingBlanks()), "")
-        }
-        let rest = trimmed[end...].drop { $0 == " " || $0 == "\t" }
-        return (String(trimmed[..<end]), String(rest.trimmingTrailingBlanks()))
-    }
-}
-
-private extension Substring {
-    func trimmingTrailingBlanks() -> Substring {
-        var end = endIndex
-        while end > startIndex {
-            let previous = index(before: end)
-            guard self[previous].isWhitespace else { break }
-            end = previous
-        }
-        return self[startIndex..<end]
     }
 }

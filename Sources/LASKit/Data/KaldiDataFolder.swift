@@ -3,7 +3,8 @@ import Foundation
 /// Reads a Kaldi data folder. `wav.scp` must list plain audio paths: pipes (`sox a.sph -t wav - |`),
 /// stdin (`-`) and archive offsets (`x.ark:123`) are rejected, as is a `segments` file (utterances
 /// cut from longer recordings), because this project reads audio files directly. Every wav.scp id
-/// needs a non-empty transcript in `text` and every `text` id must be in wav.scp.
+/// needs a non-empty transcript in `text` and every `text` id must be in wav.scp. Every file is in
+/// Kaldi's text format, read by `KaldiText` (the parser `las wer` uses too).
 enum KaldiDataFolder {
     static func load(_ folder: String) throws -> [Utterance] {
         let wavScp = folder + "/wav.scp", textPath = folder + "/text"
@@ -19,25 +20,22 @@ enum KaldiDataFolder {
         var utterances: [Utterance] = []
         var indexOfID: [String: Int] = [:]
         var lineOfID: [String: Int] = [:]
-        for line in try DataSetText.lines(of: wavScp) {
-            let (id, audio) = DataSetText.splitFirstField(line.text)
+        for entry in try entries(of: wavScp) {
+            let (id, audio) = (entry.id, entry.text)
             guard !audio.isEmpty else {
-                throw DataSetError.malformedLine(path: wavScp, line: line.number, reason: "missing audio path for utterance \(id)")
+                throw DataSetError.malformedLine(path: wavScp, line: entry.line, reason: "missing audio path for utterance \(id)")
             }
             if audio.hasSuffix("|") {
                 throw DataSetError.unsupported(
-                    path: wavScp, line: line.number,
+                    path: wavScp, line: entry.line,
                     reason: "piped command for utterance \(id) is not supported; list plain audio file paths")
             }
             if audio == "-" || isArchiveOffset(audio) {
                 throw DataSetError.unsupported(
-                    path: wavScp, line: line.number,
+                    path: wavScp, line: entry.line,
                     reason: "\(audio) for utterance \(id) is not a plain audio file path")
             }
-            if let first = lineOfID[id] {
-                throw DataSetError.duplicateID(path: wavScp, line: line.number, id: id, firstLine: first)
-            }
-            lineOfID[id] = line.number
+            lineOfID[id] = entry.line
             indexOfID[id] = utterances.count
             utterances.append(Utterance(id: id, audioPath: DataSetText.resolve(audio, against: folder), text: ""))
         }
@@ -77,20 +75,33 @@ enum KaldiDataFolder {
         return utterances
     }
 
-    /// Reads `id value` lines whose ids must be known and unique, passing (id, value, line number).
+    /// Reads `id value` lines whose ids must be known, passing (id, value, line number).
     private static func readTable(_ path: String, knownIDs: [String: Int],
                                   _ body: (String, String, Int) throws -> Void) throws {
-        var lineOfID: [String: Int] = [:]
-        for line in try DataSetText.lines(of: path) {
-            let (id, value) = DataSetText.splitFirstField(line.text)
-            guard knownIDs[id] != nil else {
-                throw DataSetError.malformedLine(path: path, line: line.number, reason: "utterance \(id) is not in wav.scp")
+        for entry in try entries(of: path) {
+            guard knownIDs[entry.id] != nil else {
+                throw DataSetError.malformedLine(path: path, line: entry.line, reason: "utterance \(entry.id) is not in wav.scp")
             }
-            if let first = lineOfID[id] {
-                throw DataSetError.duplicateID(path: path, line: line.number, id: id, firstLine: first)
+            try body(entry.id, entry.text, entry.line)
+        }
+    }
+
+    /// One of the folder's files, read as Kaldi reads them (`KaldiText`: unique ids; blank lines
+    /// and lines starting with whitespace are errors), its problems reported as a data set's.
+    private static func entries(of path: String) throws -> [KaldiTextEntry] {
+        do {
+            return try KaldiText.read(path: path)
+        } catch let error as KaldiTextError {
+            switch error {
+            case let .unreadable(file, reason):
+                throw DataSetError.unreadable(path: file, reason: reason)
+            case let .notUTF8(file, line):
+                throw DataSetError.malformedLine(path: file, line: line, reason: "not valid UTF-8 text")
+            case let .malformedLine(file, line, reason):
+                throw DataSetError.malformedLine(path: file, line: line, reason: reason)
+            case let .duplicateID(file, line, id, firstLine):
+                throw DataSetError.duplicateID(path: file, line: line, id: id, firstLine: firstLine)
             }
-            lineOfID[id] = line.number
-            try body(id, value, line.number)
         }
     }
 

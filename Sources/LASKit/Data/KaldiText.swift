@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// One line of a Kaldi `text` file: `<utterance-id> <transcript>`.
 public struct KaldiTextEntry: Hashable, Sendable {
@@ -41,12 +38,15 @@ public enum KaldiTextError: Error, CustomStringConvertible, Hashable, Sendable {
 
 /// Kaldi's `text` format (also `utt2spk` and friends): one utterance per line, its id, then
 /// whitespace, then its transcript, which may be empty. Ids are unique. A final newline is
-/// optional; CR before LF is ignored. Blank lines and lines starting with whitespace are errors,
+/// optional; CR before LF and a leading byte-order mark are ignored. Blank lines and lines starting with whitespace are errors,
 /// as in Kaldi, because they usually mean a broken file.
 public enum KaldiText {
     /// Reads and parses the file at `path`; `path` is used as given in error messages.
     public static func read(path: String) throws -> [KaldiTextEntry] {
-        try parse(readBytes(path: path), file: path)
+        switch FileBytes.read(path) {
+        case let .success(bytes): return try parse(bytes, file: path)
+        case let .failure(failure): throw KaldiTextError.unreadable(file: path, reason: failure.reason)
+        }
     }
 
     /// Parses file contents; `file` names the source in error messages. Entries keep file order.
@@ -59,6 +59,7 @@ public enum KaldiText {
         for (index, rawLine) in lines.enumerated() {
             let number = index + 1
             var lineBytes = rawLine
+            if number == 1, lineBytes.starts(with: [0xEF, 0xBB, 0xBF]) { lineBytes = lineBytes.dropFirst(3) }  // a byte-order mark
             if lineBytes.last == UInt8(ascii: "\r") { lineBytes.removeLast() }
             guard let line = String(bytes: lineBytes, encoding: .utf8) else {
                 throw KaldiTextError.notUTF8(file: file, line: number)
@@ -87,26 +88,5 @@ public enum KaldiText {
             entries.append(KaldiTextEntry(id: id, text: String(text), line: number))
         }
         return entries
-    }
-
-    /// Whole file through POSIX calls, so a failure reports errno's own words
-    /// ("No such file or directory", "Is a directory", "Permission denied").
-    private static func readBytes(path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw KaldiTextError.unreadable(file: path, reason: String(cString: strerror(errno)))
-        }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw KaldiTextError.unreadable(file: path, reason: String(cString: strerror(errno)))
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
     }
 }
