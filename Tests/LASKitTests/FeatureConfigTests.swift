@@ -81,4 +81,9 @@ final class FeatureConfigTests: XCTestCase {
         let decoded = try JSONDecoder().decode(FeatureConfig.self, from: JSONSerialization.data(withJSONObject: json))
         XCTAssertEqual(decoded, FeatureConfig())
     }
+
+    func testSecondsPerFrameIsTheShiftInSeconds() {
+        XCTAssertEqual(FeatureConfig().secondsPerFrame, 0.01, accuracy: 1e-12)
+        XCTAssertEqual(FeatureConfig(sampleRate: 8_000, frameShiftMs: 12.5).secondsPerFrame, 0.0125, accuracy: 1e-12)
+    }
 }

@@ -49,7 +49,7 @@ public struct DecodeBenchmark {
                 encoders.append(Double(t1 - t0) / 1e6)
             }
         }
-        let audio = Double(frames) / 100
+        let audio = Double(frames) * FeatureConfig().secondsPerFrame
         let median = TrainStepBenchmark.median(totals)
         return Result(rtf: median / 1000 / audio, total_ms_median: median, encoder_ms_median: TrainStepBenchmark.median(encoders),
                       audio_s: audio, beam: beam, frames: frames, dec_steps: decoded, threads: threads)

@@ -82,7 +82,7 @@ public final class Transcriber {
 
     /// Seconds of audio per listener output frame.
     public var encoderFrameSeconds: Double {
-        Double(recognizer.featureConfig.frameShiftMs) / 1000 * Double(recognizer.model.config.timeReduction)
+        recognizer.featureConfig.secondsPerFrame * Double(recognizer.model.config.timeReduction)
     }
 
     /// Transcribes files in input order; each result is the transcript or that file's error.

@@ -113,6 +113,8 @@ public struct FeatureConfig: Codable, Equatable, Hashable, Sendable {
     public var frameLength: Int { Int(Float(sampleRate) * 0.001 * frameLengthMs) }
     /// Samples between frame starts (160 by default).
     public var frameShift: Int { Int(Float(sampleRate) * 0.001 * frameShiftMs) }
+    /// Seconds of audio between frame starts (0.01 by default): frames × this is their duration.
+    public var secondsPerFrame: Double { Double(frameShift) / Double(sampleRate) }
     /// FFT length: the frame zero-padded to the next power of two (512 by default).
     public var fftSize: Int {
         var n = 1

@@ -153,7 +153,7 @@ struct TrainCommand: ParsableCommand {
                 if strict { throw CommandError("\(name): \(failures.count) utterances could not be read (--strict)") }
                 console.line("\(name): skipped \(failures.count) unreadable utterances")
             }
-            let seconds = examples.reduce(0) { $0 + Double($1.frames) } / 100
+            let seconds = examples.reduce(0) { $0 + Double($1.frames) } * featureConfig.secondsPerFrame
             console.line(String(format: "%@: %d utterances, %.1f minutes of audio, features in %.1f s", name,
                                 examples.count, seconds / 60, Date().timeIntervalSince(start)))
             return examples
