@@ -80,6 +80,38 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(recognizer.cmvn.subtractsUtteranceMean)
     }
 
+    /// Each attention kind trains from a config file for two steps, and the model file it writes
+    /// names the kind (and heads) and transcribes.
+    func testEveryAttentionKindTrainsFromTheConfigFile() throws {
+        let dir = CommandFixtures.temporaryDirectory("train-attention-kinds")
+        let data = try CommandFixtures.an4Manifest(in: dir, name: "train.jsonl", speakers: ["fash"], perSpeaker: 2)
+        for (kind, heads) in [("additive", 1), ("dot", 1), ("multihead-location", 2)] {
+            let config = dir.appendingPathComponent("\(kind).json")
+            try """
+            {"model": {"encoderHidden": 8, "encoderLayers": 2, "embeddingSize": 4, "decoderHidden": 8, "attentionSize": 8,
+                       "attentionChannels": 2, "attentionKernel": 5, "attention": "\(kind)", "attentionHeads": \(heads)},
+             "training": {"speeds": [], "batchSize": 1}}
+            """.write(to: config, atomically: true, encoding: .utf8)
+            let out = dir.appendingPathComponent("run-\(kind)")
+            let r = try LASProcess.run(["train", "--train", data, "--dev", data, "--output", out.path, "--config", config.path,
+                                        "--max-steps", "2"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let model = out.appendingPathComponent("best.safetensors").path
+            let recognizer = try ModelFile.load(model)
+            XCTAssertEqual(recognizer.model.config.attention.rawValue, kind)
+            XCTAssertEqual(recognizer.model.config.attentionHeads, heads)
+            let wav = try CommandFixtures.an4Manifest(in: dir, name: "one-\(kind).jsonl", speakers: ["fash"], perSpeaker: 1)
+            let evaluated = try LASProcess.run(["evaluate", "--beam", "2", "--model", model, wav])
+            XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        }
+        let config = dir.appendingPathComponent("bad.json")
+        try #"{"model": {"attention": "additive", "attentionHeads": 4}}"#.write(to: config, atomically: true, encoding: .utf8)
+        let r = try LASProcess.run(["train", "--train", data, "--dev", data, "--output", dir.appendingPathComponent("bad").path,
+                                    "--config", config.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "las: \(config.path): attentionHeads applies to multihead-location attention only (attention is additive)\n")
+    }
+
     func testMalformedManifestLineIsReportedWithFileAndLine() throws {
         let dir = CommandFixtures.temporaryDirectory("train-bad")
         let manifest = dir.appendingPathComponent("bad.jsonl")

@@ -269,14 +269,14 @@ public final class Transcriber {
         return attentionWordTimings(h, offset: offset)
     }
 
-    /// A character's time is where its attention weights peak; a word spans its first
-    /// character's frame to the end of its last one's.
+    /// A character's time is where its attention weights (summed over the heads) peak; a word
+    /// spans its first character's frame to the end of its last one's.
     func attentionWordTimings(_ h: BeamSearch.Hypothesis, offset: Double) -> [WordTiming] {
-        let frame = encoderFrameSeconds
+        let frame = encoderFrameSeconds, heads = recognizer.model.speller.attention.heads
         var words: [WordTiming] = [], current = "", start = 0.0, end = 0.0
         for (i, tok) in h.tokens.enumerated() {
             let ch = recognizer.vocabulary.token(tok) ?? ""
-            let weights = i < h.alignment.count ? h.alignment[i] : []
+            let weights = i < h.alignment.count ? AttentionDiagnostics.headSum(h.alignment[i], heads: heads) : []
             var peak = 0
             for j in weights.indices where weights[j] > weights[peak] { peak = j }
             let t = offset + Double(peak) * frame
