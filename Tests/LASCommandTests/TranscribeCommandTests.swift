@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LASKit
 
 final class TranscribeCommandTests: XCTestCase {
     func testBatchWithBadFilesTranscribesTheGoodOneAndReportsEachBadOne() throws {
@@ -53,6 +54,44 @@ final class TranscribeCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let svg = try String(contentsOf: plots.appendingPathComponent("an52-mmaf-b.svg"), encoding: .utf8)
         XCTAssertTrue(svg.hasPrefix("<svg") && svg.contains("<rect"), String(svg.prefix(200)))
+    }
+
+    /// --attention puts each segment's matrix, heads x characters x frames, into the JSON, and
+    /// --attention-plot draws one panel per head.
+    func testAttentionMatrixIsInTheJSONAndThePlotHasAPanelPerHead() throws {
+        let dir = CommandFixtures.temporaryDirectory("transcribe-attention")
+        let plots = dir.appendingPathComponent("plots")
+        let audio = CommandFixtures.samples.appendingPathComponent("an52-mmaf-b.wav").path
+        for (kind, heads) in [(AttentionKind.multiHeadLocation, 2), (.additive, 1)] {
+            let model = try CommandFixtures.tinyModel(in: dir, attention: kind, heads: heads)
+            let r = try LASProcess.run(["transcribe", "--model", model, "--beam", "2", "--format", "json", "--attention",
+                                        "--attention-plot", plots.path, audio])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let segments = try XCTUnwrap(object["attention"] as? [[String: Any]])
+            XCTAssertFalse(segments.isEmpty)
+            for segment in segments {
+                let characters = try XCTUnwrap(segment["characters"] as? [String])
+                let weights = try XCTUnwrap(segment["weights"] as? [[[Double]]])
+                XCTAssertEqual(weights.count, heads, "\(kind)")
+                for head in weights {
+                    XCTAssertEqual(head.count, characters.count)
+                    for row in head {
+                        XCTAssertEqual(row.reduce(0, +), 1, accuracy: 1e-4 * Double(row.count) + 1e-6, "each α sums to 1")
+                        for w in row { XCTAssertEqual(w, (w * 10_000).rounded() / 10_000, accuracy: 1e-9, "4 decimals") }
+                    }
+                }
+            }
+            let svg = try String(contentsOf: plots.appendingPathComponent("an52-mmaf-b.svg"), encoding: .utf8)
+            XCTAssertEqual(svg.contains("head 2 of 2"), heads == 2, "\(kind)")
+            XCTAssertFalse(svg.contains("head 3"), "\(kind)")
+        }
+        let model = try CommandFixtures.tinyModel(in: dir)
+        let plain = try LASProcess.run(["transcribe", "--model", model, "--format", "json", audio])
+        XCTAssertFalse(plain.stdout.contains("\"attention\""), "only on request")
+        let text = try LASProcess.run(["transcribe", "--model", model, "--attention", audio])
+        XCTAssertNotEqual(text.status, 0)
+        XCTAssertTrue(text.stderr.contains("--attention needs --format json"), text.stderr)
     }
 
     func testDamagedModelFileGivesOneLineErrorNamingIt() throws {

@@ -14,8 +14,13 @@ public struct AttentionDiagnostics: Codable, Equatable {
     public var meanEntropy: Double
     public var monotonicity: Double
 
-    public init(alignment: [[Float]], heads: Int) {
+    public init(alignment: [[Float]], heads: Int) { self.init(pieces: [alignment], heads: heads) }
+
+    /// Over the pieces a recording was decoded in (each with its own frames): steps are pooled,
+    /// and peaks are compared within a piece only.
+    public init(pieces: [[[Float]]], heads: Int) {
         var entropy = 0.0, rows = 0, forward = 0, pairs = 0
+        for alignment in pieces {
         var previousPeaks = [Int](repeating: -1, count: heads)
         for step in alignment {
             let frames = step.count / max(1, heads)
@@ -34,6 +39,7 @@ public struct AttentionDiagnostics: Codable, Equatable {
                 }
                 previousPeaks[h] = peak
             }
+        }
         }
         meanEntropy = rows == 0 ? 0 : entropy / Double(rows)
         monotonicity = pairs == 0 ? 1 : Double(forward) / Double(pairs)
