@@ -23,7 +23,8 @@ public final class AttentionMemory {
         self.encoderSize = encoderSize; self.lengths = lengths; self.keys = keys; self.keySize = keySize
     }
 
-    func prepareBackward() {
+    /// Zeroes dEncoder and dKeys before the decoder steps' backward passes accumulate into them.
+    public func prepareBackward() {
         dEncoder = [Float](repeating: 0, count: encoder.count)
         dKeys = [Float](repeating: 0, count: keys.count)
     }
@@ -48,6 +49,15 @@ public struct AttentionStepBuffers {
     /// The query projections' Wᵀ packed once for a whole search, one per head (empty: one sgemm
     /// per step, which re-packs W every time).
     public var queryWeights: [PackedMatrix] = []
+
+    public init(projectedQuery: UnsafeMutablePointer<Float>, locationFeatures: UnsafeMutablePointer<Float>,
+                hidden: UnsafeMutablePointer<Float>?, energies: UnsafeMutablePointer<Float>,
+                dProjectedQuery: UnsafeMutablePointer<Float>, dLocationFeatures: UnsafeMutablePointer<Float>,
+                queryWeights: [PackedMatrix] = []) {
+        self.projectedQuery = projectedQuery; self.locationFeatures = locationFeatures; self.hidden = hidden
+        self.energies = energies; self.dProjectedQuery = dProjectedQuery; self.dLocationFeatures = dLocationFeatures
+        self.queryWeights = queryWeights
+    }
 
     /// The block of head h of `heads`, for `rows` rows over `frames` frames: each buffer of the
     /// whole attention holds its heads' blocks one after another.
