@@ -60,12 +60,12 @@ public struct AttentionStepBuffers {
     }
 
     /// The block of head h of `heads`, for `rows` rows over `frames` frames: each buffer of the
-    /// whole attention holds its heads' blocks one after another.
+    /// whole attention holds its heads' blocks one after another. The head's packed query weights
+    /// are `queryWeights[h]`, passed on separately (a one-element array would be an allocation per step).
     func head(_ h: Int, of heads: Int, rows R: Int, frames T: Int, attentionSize A: Int, channels C: Int) -> AttentionStepBuffers {
         AttentionStepBuffers(projectedQuery: projectedQuery + h * R * A, locationFeatures: locationFeatures + h * R * T * C,
                              hidden: hidden.map { $0 + h * R * T * A }, energies: energies + h * R * T,
-                             dProjectedQuery: dProjectedQuery + h * R * A, dLocationFeatures: dLocationFeatures + h * R * T * C,
-                             queryWeights: h < queryWeights.count ? [queryWeights[h]] : [])
+                             dProjectedQuery: dProjectedQuery + h * R * A, dLocationFeatures: dLocationFeatures + h * R * T * C)
     }
 }
 

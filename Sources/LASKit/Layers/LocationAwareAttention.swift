@@ -54,7 +54,7 @@ public struct LocationAwareAttention: Attention {
         memory.keys.withUnsafeBufferPointer { kp in
         memory.encoder.withUnsafeBufferPointer { ep in
             score(query: query, previous: previous, weightStride: memory.frames, rows: R, rowUtterance: rowUtterance,
-                  memory: memory, keys: kp.baseAddress!, buffers: buffers)
+                  memory: memory, keys: kp.baseAddress!, buffers: buffers, packedQueryWeights: buffers.queryWeights.first)
             AttentionMath.attend(energies: buffers.energies, rows: R, rowUtterance: rowUtterance, memory: memory,
                                  encoder: ep.baseAddress!, weights: weights, context: context)
         }}
@@ -64,9 +64,9 @@ public struct LocationAwareAttention: Attention {
     /// this attention's keys V h_j at `keys` ([U, T, A]); a multi-head attention calls it per head.
     func score(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, weightStride S: Int, rows R: Int,
                rowUtterance: UnsafePointer<Int>?, memory: AttentionMemory, keys: UnsafePointer<Float>,
-               buffers: AttentionStepBuffers) {
+               buffers: AttentionStepBuffers, packedQueryWeights: PackedMatrix?) {
         let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2
-        queryProjection.forward(query, rows: R, into: buffers.projectedQuery, packed: buffers.queryWeights.first)
+        queryProjection.forward(query, rows: R, into: buffers.projectedQuery, packed: packedQueryWeights)
         // Search keeps the features channel-major, [R, C, T], so the convolution's sweeps are
         // contiguous; training keeps [R, T, C], the layout of U's product and its backward.
         let channelMajor = buffers.hidden == nil

@@ -87,7 +87,8 @@ public struct MultiHeadLocationAwareAttention: Attention {
             for (h, head) in headAttentions.enumerated() {
                 let hb = headBuffers(h, buffers, rows: R, frames: T)
                 head.score(query: query, previous: previous + h * T, weightStride: S, rows: R, rowUtterance: rowUtterance,
-                           memory: memory, keys: kp.baseAddress! + h * block, buffers: hb)
+                           memory: memory, keys: kp.baseAddress! + h * block, buffers: hb,
+                           packedQueryWeights: h < buffers.queryWeights.count ? buffers.queryWeights[h] : nil)
                 AttentionMath.attend(energies: hb.energies, rows: R, rowUtterance: rowUtterance, memory: memory,
                                      encoder: ep.baseAddress!, weights: weights + h * T, weightStride: S,
                                      context: context, contextColumns: contextColumns(h))
