@@ -49,9 +49,10 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Standard input is headerless signed 16-bit little-endian mono at this rate (Hz).", valueName: "HZ"))
     var rawRate: Int?
     @Option(help: "Threads for matrix products.") var threads = 2
-    @Option(help: ArgumentHelp("Write an SVG of the attention weights for each file into DIR (one panel per attention head).",
+    @Option(help: ArgumentHelp("Write a picture of the attention weights for each file into DIR (one panel per attention head).",
                                valueName: "DIR"))
     var attentionPlot: String?
+    @Option(help: "Format of --attention-plot pictures: svg or png.") var attentionPlotFormat: PlotFormat = .svg
     @Flag(help: "With --format json: include each segment's attention matrix (heads x characters x encoder frames).")
     var attention = false
     @Option(help: "Longest piece, in seconds, a recording is cut into (longer speech is split at its quietest point).")
@@ -74,6 +75,7 @@ struct TranscribeCommand: ParsableCommand {
         }
         if readsStandardInput && outputDir != nil { throw ValidationError("--output-dir needs files, not standard input") }
         if attention && format != .json { throw ValidationError("--attention needs --format json") }
+        if attentionPlotFormat != .svg && attentionPlot == nil { throw ValidationError("--attention-plot-format needs --attention-plot DIR") }
     }
 
     func run() throws {
@@ -213,10 +215,14 @@ struct TranscribeCommand: ParsableCommand {
     func writePlot(_ t: Transcript, file: String, dir: String, frameSeconds: Double) throws {
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         for (k, a) in t.alignments.enumerated() {
-            let svg = AttentionPlot.svg(characters: a.characters, weights: a.weights, heads: t.attentionHeads, frameSeconds: frameSeconds,
-                                        start: a.start, title: "\(file): \(t.text)")
-            let path = (dir as NSString).appendingPathComponent(t.alignments.count == 1 ? "\(name).svg" : "\(name)-\(k + 1).svg")
-            do { try AtomicFile.write(Data(svg.utf8), to: path) } catch { Console.error("\(error)") }
+            let ext = attentionPlotFormat.rawValue
+            let path = (dir as NSString).appendingPathComponent(t.alignments.count == 1 ? "\(name).\(ext)" : "\(name)-\(k + 1).\(ext)")
+            do {
+                let image = try AttentionPlot.image(characters: a.characters, weights: a.weights, heads: t.attentionHeads,
+                                                    frameSeconds: frameSeconds, start: a.start, title: "\(file): \(t.text)",
+                                                    format: attentionPlotFormat)
+                try AtomicFile.write(image, to: path)
+            } catch { Console.error("\(path): \(error)") }
         }
     }
 }
@@ -231,3 +237,5 @@ enum ModelLoading {
         return try ModelFile.load(file)
     }
 }
+
+extension PlotFormat: ExpressibleByArgument {}
