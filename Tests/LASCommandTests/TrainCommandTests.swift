@@ -28,7 +28,7 @@ final class TrainCommandTests: XCTestCase {
         let (train, dev, out, first) = try trainTinyModelForOneEpoch("train", devUtterances: 2)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("epoch 1: train loss"), first.stdout)
-        for name in ["best.safetensors", "checkpoint.safetensors", "train-log.jsonl"] {
+        for name in ["best.safetensors", "checkpoint.safetensors", "train-log.jsonl", "curves.svg", "curves.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
         }
         let second = try LASProcess.run(["train", "--train", train, "--dev", dev, "--output", out.path, "--resume", "--epochs", "2"])
@@ -38,6 +38,13 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertFalse(second.stdout.contains("epoch 1: train loss"), "epoch 1 is not repeated")
         let log = try String(contentsOf: out.appendingPathComponent("train-log.jsonl"), encoding: .utf8)
         XCTAssertEqual(log.split(separator: "\n").filter { $0.contains("\"type\":\"epoch\"") }.count, 2)
+        // las plot redraws the curves of the run, here into another folder.
+        let redrawn = out.appendingPathComponent("redrawn")
+        let plot = try LASProcess.run(["plot", out.appendingPathComponent("train-log.jsonl").path, "--output", redrawn.path])
+        XCTAssertEqual(plot.status, 0, plot.stderr)
+        XCTAssertEqual(plot.stdout, ["png", "svg"].map { redrawn.appendingPathComponent("curves.\($0)").path + "\n" }.joined())
+        XCTAssertEqual(try Data(contentsOf: redrawn.appendingPathComponent("curves.png")),
+                       try Data(contentsOf: out.appendingPathComponent("curves.png")), "the same log draws the same picture")
     }
 
     /// Training scores dev with beam 4 (as `las train --help` says); `las evaluate --beam 4` on
