@@ -20,7 +20,8 @@ struct TrainCommand: ParsableCommand {
         DIR receives checkpoint.safetensors (latest, with optimizer state; written every \
         --checkpoint-every steps and every epoch, atomically), best.safetensors (best dev WER: \
         the model to use), epoch-NNN.safetensors (the last --keep-epochs epochs, for \
-        `las average`) and train-log.jsonl (one JSON object per logged step and per epoch). \
+        `las average`), train-log.jsonl (one JSON object per logged step and per epoch) and \
+        curves.svg and curves.png (loss, dev WER and CER per epoch; `las plot` redraws them). \
         After an interruption, run the same command with --resume. Ctrl-C stops after saving \
         a checkpoint.
         """)
