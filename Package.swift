@@ -36,10 +36,13 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        // Plots (attention, training curves) as PNG and SVG through one drawing path.
+        .systemLibrary(name: "CCairo", path: "Sources/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
         // The one kernel OpenBLAS lacks: products against a weight packed once (packed_gemm.h).
         .target(name: "CKernels", cSettings: kernelSettings),
         .target(name: "LASKit",
-                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS", "CKernels"],
+                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS", "CCairo", "CKernels"],
                 swiftSettings: optimized),
         .executableTarget(name: "las",
                           dependencies: ["LASKit",

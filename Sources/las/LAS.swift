@@ -18,6 +18,7 @@ struct LAS: ParsableCommand {
             AugmentCommand.self,
             FeaturesCommand.self,
             TrainCommand.self,
+            PlotCommand.self,
             ExportCommand.self,
             AverageCommand.self,
             LanguageModelCommand.self,

@@ -16,8 +16,9 @@ enum CommandFixtures {
 
     /// An untrained model with a tiny configuration: its transcripts are nonsense, but every
     /// code path from audio to text runs.
-    static func tinyModel(in dir: URL) throws -> String {
+    static func tinyModel(in dir: URL, attention: AttentionKind = .location, heads: Int = 1) throws -> String {
         var config = LASConfig()
+        config.attention = attention; config.attentionHeads = heads
         config.encoderHidden = 8; config.encoderLayers = 2; config.embeddingSize = 4; config.decoderHidden = 8
         config.attentionSize = 8; config.attentionChannels = 2; config.attentionKernel = 3
         let vocabulary = Vocabulary.build(from: ["ABCDEFGHIJKLMNOPQRSTUVWXYZ "])
@@ -25,7 +26,7 @@ enum CommandFixtures {
         let r = Recognizer(model: LASModel(config: config, seed: 1), vocabulary: vocabulary, normalizer: .default,
                            featureConfig: FeatureConfig(),
                            cmvn: CMVN(mean: [Float](repeating: 10, count: 80), inverseStd: [Float](repeating: 0.3, count: 80)))
-        let path = dir.appendingPathComponent("tiny.safetensors").path
+        let path = dir.appendingPathComponent(attention == .location ? "tiny.safetensors" : "tiny-\(attention.rawValue).safetensors").path
         try ModelFile.save(r, to: path)
         return path
     }

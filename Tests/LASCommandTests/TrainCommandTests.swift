@@ -28,7 +28,7 @@ final class TrainCommandTests: XCTestCase {
         let (train, dev, out, first) = try trainTinyModelForOneEpoch("train", devUtterances: 2)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stdout.contains("epoch 1: train loss"), first.stdout)
-        for name in ["best.safetensors", "checkpoint.safetensors", "train-log.jsonl"] {
+        for name in ["best.safetensors", "checkpoint.safetensors", "train-log.jsonl", "curves.svg", "curves.png"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent(name).path), name)
         }
         let second = try LASProcess.run(["train", "--train", train, "--dev", dev, "--output", out.path, "--resume", "--epochs", "2"])
@@ -38,6 +38,13 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertFalse(second.stdout.contains("epoch 1: train loss"), "epoch 1 is not repeated")
         let log = try String(contentsOf: out.appendingPathComponent("train-log.jsonl"), encoding: .utf8)
         XCTAssertEqual(log.split(separator: "\n").filter { $0.contains("\"type\":\"epoch\"") }.count, 2)
+        // las plot redraws the curves of the run, here into another folder.
+        let redrawn = out.appendingPathComponent("redrawn")
+        let plot = try LASProcess.run(["plot", out.appendingPathComponent("train-log.jsonl").path, "--output", redrawn.path])
+        XCTAssertEqual(plot.status, 0, plot.stderr)
+        XCTAssertEqual(plot.stdout, ["png", "svg"].map { redrawn.appendingPathComponent("curves.\($0)").path + "\n" }.joined())
+        XCTAssertEqual(try Data(contentsOf: redrawn.appendingPathComponent("curves.png")),
+                       try Data(contentsOf: out.appendingPathComponent("curves.png")), "the same log draws the same picture")
     }
 
     /// Training scores dev with beam 4 (as `las train --help` says); `las evaluate --beam 4` on
@@ -78,6 +85,38 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(recognizer.model.config.dropout, 0.25)
         XCTAssertEqual(recognizer.model.config.ctcWeight, 0.3)
         XCTAssertTrue(recognizer.cmvn.subtractsUtteranceMean)
+    }
+
+    /// Each attention kind trains from a config file for two steps, and the model file it writes
+    /// names the kind (and heads) and transcribes.
+    func testEveryAttentionKindTrainsFromTheConfigFile() throws {
+        let dir = CommandFixtures.temporaryDirectory("train-attention-kinds")
+        let data = try CommandFixtures.an4Manifest(in: dir, name: "train.jsonl", speakers: ["fash"], perSpeaker: 2)
+        for (kind, heads) in [("additive", 1), ("dot", 1), ("multihead-location", 2)] {
+            let config = dir.appendingPathComponent("\(kind).json")
+            try """
+            {"model": {"encoderHidden": 8, "encoderLayers": 2, "embeddingSize": 4, "decoderHidden": 8, "attentionSize": 8,
+                       "attentionChannels": 2, "attentionKernel": 5, "attention": "\(kind)", "attentionHeads": \(heads)},
+             "training": {"speeds": [], "batchSize": 1}}
+            """.write(to: config, atomically: true, encoding: .utf8)
+            let out = dir.appendingPathComponent("run-\(kind)")
+            let r = try LASProcess.run(["train", "--train", data, "--dev", data, "--output", out.path, "--config", config.path,
+                                        "--max-steps", "2"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let model = out.appendingPathComponent("best.safetensors").path
+            let recognizer = try ModelFile.load(model)
+            XCTAssertEqual(recognizer.model.config.attention.rawValue, kind)
+            XCTAssertEqual(recognizer.model.config.attentionHeads, heads)
+            let wav = try CommandFixtures.an4Manifest(in: dir, name: "one-\(kind).jsonl", speakers: ["fash"], perSpeaker: 1)
+            let evaluated = try LASProcess.run(["evaluate", "--beam", "2", "--model", model, wav])
+            XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        }
+        let config = dir.appendingPathComponent("bad.json")
+        try #"{"model": {"attention": "additive", "attentionHeads": 4}}"#.write(to: config, atomically: true, encoding: .utf8)
+        let r = try LASProcess.run(["train", "--train", data, "--dev", data, "--output", dir.appendingPathComponent("bad").path,
+                                    "--config", config.path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "las: \(config.path): attentionHeads applies to multihead-location attention only (attention is additive)\n")
     }
 
     func testMalformedManifestLineIsReportedWithFileAndLine() throws {

@@ -35,7 +35,7 @@ public struct BeamSearch {
         var ctc: CTCPrefixScorer.State?
         /// Σ log P_LM of the tokens (0 without a language model).
         public var languageModelLogProbability: Float = 0
-        /// α per emitted token including <eos>, each over the utterance's encoder frames.
+        /// α per emitted token including <eos>, each [heads, frames of the utterance] (head-major).
         public var alignment: [[Float]]
     }
 
@@ -63,7 +63,7 @@ public struct BeamSearch {
         // With CTC, the attention proposes `preBeam` tokens per hypothesis and the joint score chooses
         // (1.5 × beam as in ESPnet; at least 4, so that even greedy search can let CTC veto a loop).
         let preBeam = min(speller.vocabularySize - 1, max(4, beamSize + beamSize / 2))
-        let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
+        let U = memory.utterances, V = speller.vocabularySize
         let limit = maxLength ?? (2 * (memory.lengths.max() ?? 0) + 10)
         let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beamSize,
                                      threads: threads)
@@ -121,10 +121,7 @@ public struct BeamSearch {
                         h.logProbability += rowLogp
                         if lm != nil { h.languageModelLogProbability += lmRows[source * V + Int(c.token)] }
                         if ctc != nil { h.ctc = ctcStates[c.source] }
-                        if keepAlignments {
-                            let start = c.row * T
-                            h.alignment.append(Array(decoder.weights[start..<(start + memory.lengths[u])]))
-                        }
+                        if keepAlignments { h.alignment.append(decoder.alignment(row: c.row)) }
                         if c.token == LASModel.eosID {
                             h.score = normalized(c.score, length: h.tokens.count + 1)
                             h.ctc = nil

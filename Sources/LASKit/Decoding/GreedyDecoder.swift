@@ -5,7 +5,7 @@ public enum GreedyDecoder {
         public var tokens: [Int32]
         /// Σ log p of the chosen tokens, <eos> included when it was reached.
         public var logProbability: Float
-        /// α per output token (including <eos>), each [frames of the utterance].
+        /// α per output token (including <eos>), each [heads, frames of the utterance] (head-major).
         public var alignment: [[Float]]
     }
 
@@ -16,7 +16,7 @@ public enum GreedyDecoder {
     }
 
     static func search(speller: Speller, memory: AttentionMemory, maxLength: Int?, keepAlignment: Bool, threads: Int) -> [Hypothesis] {
-        let U = memory.utterances, V = speller.vocabularySize, T = memory.frames
+        let U = memory.utterances, V = speller.vocabularySize
         let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), threads: threads)
         var hyps = [Hypothesis](repeating: Hypothesis(tokens: [], logProbability: 0, alignment: []), count: U)
         var done = [Bool](repeating: false, count: U)
@@ -30,9 +30,7 @@ public enum GreedyDecoder {
                     var best = 1
                     for k in 2..<V where row[k] > row[best] { best = k }   // never the blank/pad id 0
                     hyps[u].logProbability += row[best]
-                    if keepAlignment {
-                        hyps[u].alignment.append(Array(decoder.weights[(u * T)..<(u * T + memory.lengths[u])]))
-                    }
+                    if keepAlignment { hyps[u].alignment.append(decoder.alignment(row: u)) }
                     if Int32(best) == LASModel.eosID { done[u] = true } else { hyps[u].tokens.append(Int32(best)) }
                     tokens[u] = Int32(best)
                 }

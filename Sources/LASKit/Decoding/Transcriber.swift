@@ -37,9 +37,11 @@ public struct Transcript {
     public var segments: [TranscriptSegment]
     /// Audio seconds.
     public var duration: Double
-    /// Per segment: start second, emitted characters (with "</s>" last) and α per character
-    /// (kept only with `Options.keepAlignments`).
+    /// Per segment: start second, emitted characters (with "</s>" last when the search ended it) and α per character,
+    /// [attentionHeads, frames of the segment] head-major (kept only with `Options.keepAlignments`).
     public var alignments: [(start: Double, characters: [String], weights: [[Float]])]
+    /// How many alignments each character has (the model's attention heads).
+    public var attentionHeads = 1
 }
 
 /// Audio in, text out, with the recognizer's own front end, CMVN and vocabulary. Each recording
@@ -244,7 +246,9 @@ public final class Transcriber {
             guard let best = part.best.first else { continue }
             segments.append(part.segment ?? segment(part))
             if options.keepAlignments {
-                alignments.append((part.start, best.tokens.map { vocab.token($0) ?? "?" } + ["</s>"], best.alignment))
+                // "</s>" only when the hypothesis ended with it: one cut off at the length limit has no α for it.
+                let end = best.alignment.count > best.tokens.count ? ["</s>"] : []
+                alignments.append((part.start, best.tokens.map { vocab.token($0) ?? "?" } + end, best.alignment))
             }
         }
         let texts = segments.map(\.text).filter { !$0.isEmpty }
@@ -253,7 +257,8 @@ public final class Transcriber {
             ? parts[0].best.map { (vocab.decode($0.tokens), $0.score) }
             : [(texts.joined(separator: " "), scores.isEmpty ? 0 : scores.reduce(0, +) / Float(scores.count))]
         return Transcript(text: texts.joined(separator: " "), score: nBest.first?.score ?? 0, nBest: nBest,
-                          words: segments.flatMap(\.words), segments: segments, duration: duration, alignments: alignments)
+                          words: segments.flatMap(\.words), segments: segments, duration: duration, alignments: alignments,
+                          attentionHeads: recognizer.model.speller.attention.heads)
     }
 
     /// From the forced alignment of the hypothesis to the CTC head's posteriors when the model has
@@ -269,14 +274,14 @@ public final class Transcriber {
         return attentionWordTimings(h, offset: offset)
     }
 
-    /// A character's time is where its attention weights peak; a word spans its first
-    /// character's frame to the end of its last one's.
+    /// A character's time is where its attention weights (summed over the heads) peak; a word
+    /// spans its first character's frame to the end of its last one's.
     func attentionWordTimings(_ h: BeamSearch.Hypothesis, offset: Double) -> [WordTiming] {
-        let frame = encoderFrameSeconds
+        let frame = encoderFrameSeconds, heads = recognizer.model.speller.attention.heads
         var words: [WordTiming] = [], current = "", start = 0.0, end = 0.0
         for (i, tok) in h.tokens.enumerated() {
             let ch = recognizer.vocabulary.token(tok) ?? ""
-            let weights = i < h.alignment.count ? h.alignment[i] : []
+            let weights = i < h.alignment.count ? AttentionDiagnostics.headSum(h.alignment[i], heads: heads) : []
             var peak = 0
             for j in weights.indices where weights[j] > weights[peak] { peak = j }
             let t = offset + Double(peak) * frame

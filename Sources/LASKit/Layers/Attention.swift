@@ -23,7 +23,8 @@ public final class AttentionMemory {
         self.encoderSize = encoderSize; self.lengths = lengths; self.keys = keys; self.keySize = keySize
     }
 
-    func prepareBackward() {
+    /// Zeroes dEncoder and dKeys before the decoder steps' backward passes accumulate into them.
+    public func prepareBackward() {
         dEncoder = [Float](repeating: 0, count: encoder.count)
         dKeys = [Float](repeating: 0, count: keys.count)
     }
@@ -32,19 +33,40 @@ public final class AttentionMemory {
 /// Per-step scratch and saved activations for R decoder rows over T frames. The speller
 /// carves these out of buffers allocated once per batch, so decoding allocates nothing
 /// per step.
+///
+/// Sizes are those of the attention as a whole (A = `attentionSize`, C = `featureChannels`,
+/// heads × T energies per row); a multi-head attention splits each buffer into one block per head.
 public struct AttentionStepBuffers {
     public var projectedQuery: UnsafeMutablePointer<Float>   // [R, A]
     public var locationFeatures: UnsafeMutablePointer<Float> // [R, T, C], [R, C, T] when hidden is nil (location-aware only)
     /// Pre-activations U f + W s + V h, kept for the backward pass. nil in search, where
     /// location-aware attention forms them inside its energy loop instead of writing R·T·A floats.
-    public var hidden: UnsafeMutablePointer<Float>?          // [R, T, A] (location-aware only)
-    public var energies: UnsafeMutablePointer<Float>         // [R, T]
+    public var hidden: UnsafeMutablePointer<Float>?          // [R, T, A] (additive and location-aware)
+    public var energies: UnsafeMutablePointer<Float>         // [R, heads, T]
     /// Backward scratch, shared by all steps.
     public var dProjectedQuery: UnsafeMutablePointer<Float>  // [R, A]
     public var dLocationFeatures: UnsafeMutablePointer<Float> // [R, T, C]
-    /// The query projection's Wᵀ packed once for a whole search (nil: one sgemm per step, which
-    /// re-packs W every time).
-    public var queryWeights: PackedMatrix? = nil
+    /// The query projections' Wᵀ packed once for a whole search, one per head (empty: one sgemm
+    /// per step, which re-packs W every time).
+    public var queryWeights: [PackedMatrix] = []
+
+    public init(projectedQuery: UnsafeMutablePointer<Float>, locationFeatures: UnsafeMutablePointer<Float>,
+                hidden: UnsafeMutablePointer<Float>?, energies: UnsafeMutablePointer<Float>,
+                dProjectedQuery: UnsafeMutablePointer<Float>, dLocationFeatures: UnsafeMutablePointer<Float>,
+                queryWeights: [PackedMatrix] = []) {
+        self.projectedQuery = projectedQuery; self.locationFeatures = locationFeatures; self.hidden = hidden
+        self.energies = energies; self.dProjectedQuery = dProjectedQuery; self.dLocationFeatures = dLocationFeatures
+        self.queryWeights = queryWeights
+    }
+
+    /// The block of head h of `heads`, for `rows` rows over `frames` frames: each buffer of the
+    /// whole attention holds its heads' blocks one after another. The head's packed query weights
+    /// are `queryWeights[h]`, passed on separately (a one-element array would be an allocation per step).
+    func head(_ h: Int, of heads: Int, rows R: Int, frames T: Int, attentionSize A: Int, channels C: Int) -> AttentionStepBuffers {
+        AttentionStepBuffers(projectedQuery: projectedQuery + h * R * A, locationFeatures: locationFeatures + h * R * T * C,
+                             hidden: hidden.map { $0 + h * R * T * A }, energies: energies + h * R * T,
+                             dProjectedQuery: dProjectedQuery + h * R * A, dLocationFeatures: dLocationFeatures + h * R * T * C)
+    }
 }
 
 public enum AttentionKind: String, Codable, CaseIterable, Sendable {
@@ -52,6 +74,10 @@ public enum AttentionKind: String, Codable, CaseIterable, Sendable {
     case location
     /// Luong et al. 2015 / Vaswani et al. 2017: e_ij = (W s_i + b)ᵀ (V h_j) / √A.
     case dotProduct = "dot"
+    /// Bahdanau et al. 2015, content only: e_ij = vᵀ tanh(W s_i + V h_j + b).
+    case additive
+    /// Chiu et al. 2018: H location-aware heads, each over its own slice of the context.
+    case multiHeadLocation = "multihead-location"
 }
 
 /// An attention mechanism (Bahdanau et al. 2015): at decoder step i it scores every
@@ -65,14 +91,16 @@ public protocol Attention: ParameterContainer {
     var featureChannels: Int { get }
     /// Whether the step uses `AttentionStepBuffers.hidden`.
     var usesHidden: Bool { get }
-    /// W s_i + b, the decoder state's projection (search packs its weights once).
-    var queryProjection: Linear { get }
+    /// How many alignments a decoder row has: α_i is [heads, T] per row (1 but for multi-head).
+    var heads: Int { get }
+    /// Wᵀ of each head's query projection W s_i + b, packed once for a search.
+    func packedQueryWeights() -> [PackedMatrix]
 
     /// Computes the keys V h_j once for a batch of encoder outputs enc[U, T, E].
     func memory(encoder: [Float], utterances: Int, frames: Int, lengths: [Int]) -> AttentionMemory
 
     /// One step for R rows; row r attends over utterance rowUtterance[r] (r itself when nil).
-    /// Writes α_i[R, T] (zero on padding) and the context c_i[R, E].
+    /// Reads α_{i-1}[R, heads, T]; writes α_i[R, heads, T] (zero on padding) and the context c_i[R, E].
     func forward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, rows: Int,
                  rowUtterance: UnsafePointer<Int>?, memory: AttentionMemory,
                  buffers: AttentionStepBuffers,
@@ -126,16 +154,21 @@ enum AttentionMath {
     /// The tail every kind shares: α_r = masked softmax of row r's energies, then c_r = Σ_j α_rj enc_{u,j}
     /// with one [rows, T]×[T, E] product per run of consecutive rows over the same utterance u
     /// (a beam's hypotheses), instead of one pass over enc_u per row.
+    ///
+    /// One head of several: row r's α is written at weights + r·weightStride, and the context takes
+    /// only the encoder's `contextColumns` (c_r[cols] = Σ_j α_rj enc_{u,j}[cols]).
     static func attend(energies e: UnsafePointer<Float>, rows R: Int, rowUtterance: UnsafePointer<Int>?,
                        memory: AttentionMemory, encoder: UnsafePointer<Float>,
-                       weights a: UnsafeMutablePointer<Float>, context c: UnsafeMutablePointer<Float>) {
-        let T = memory.frames, E = memory.encoderSize
+                       weights a: UnsafeMutablePointer<Float>, weightStride: Int? = nil,
+                       context c: UnsafeMutablePointer<Float>, contextColumns: Range<Int>? = nil) {
+        let T = memory.frames, E = memory.encoderSize, S = weightStride ?? T
+        let columns = contextColumns ?? 0..<E
         for r in 0..<R {
-            maskedSoftmax(e + r * T, length: memory.lengths[rowUtterance?[r] ?? r], frames: T, into: a + r * T)
+            maskedSoftmax(e + r * T, length: memory.lengths[rowUtterance?[r] ?? r], frames: T, into: a + r * S)
         }
         forEachUtteranceRun(rows: R, rowUtterance: rowUtterance) { u, run in
-            sgemm(m: run.count, n: E, k: memory.lengths[u], a + run.lowerBound * T, lda: T, encoder + u * T * E,
-                  c + run.lowerBound * E)
+            sgemm(m: run.count, n: columns.count, k: memory.lengths[u], a + run.lowerBound * S, lda: S,
+                  encoder + u * T * E + columns.lowerBound, ldb: E, c + run.lowerBound * E + columns.lowerBound, ldc: E)
         }
     }
 
@@ -154,13 +187,16 @@ enum AttentionMath {
     }
 
     /// dα_rj += dc_r · enc_uj and dEnc_uj += α_rj dc_r, then de = α ⊙ (dα − Σ α dα) (softmax backward).
-    /// dα is consumed; de is written into `dEnergies`.
+    /// dα is consumed; de is written into `dEnergies`. One head of several reads and writes only
+    /// `columns` context features, from rows `encoderStride` apart (dc, enc and dEnc point at its first column).
     static func contextAndSoftmaxBackward(weights a: UnsafePointer<Float>, dContext dc: UnsafePointer<Float>,
                                           encoder: UnsafePointer<Float>, dEncoder: UnsafeMutablePointer<Float>,
                                           length: Int, frames: Int, encoderSize E: Int,
+                                          columns: Int? = nil, encoderStride: Int? = nil,
                                           dWeights da: UnsafeMutablePointer<Float>, dEnergies de: UnsafeMutablePointer<Float>) {
-        sgemm(transB: true, m: 1, n: length, k: E, dc, encoder, beta: 1, da)
-        sgemm(transA: true, m: length, n: E, k: 1, a, dc, beta: 1, dEncoder)
+        let n = columns ?? E, stride = encoderStride ?? E
+        sgemm(transB: true, m: 1, n: length, k: n, dc, encoder, ldb: stride, beta: 1, da)
+        sgemm(transA: true, m: length, n: n, k: 1, a, dc, beta: 1, dEncoder, ldc: stride)
         var s: Float = 0
         for j in 0..<length { s += a[j] * da[j] }
         for j in 0..<length { de[j] = a[j] * (da[j] - s) }

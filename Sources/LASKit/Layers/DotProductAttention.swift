@@ -10,6 +10,9 @@ public struct DotProductAttention: Attention {
 
     public var featureChannels: Int { 0 }
     public var usesHidden: Bool { false }
+    public var heads: Int { 1 }
+
+    public func packedQueryWeights() -> [PackedMatrix] { [queryProjection.packedWeights()] }
 
     public init(name: String, querySize: Int, encoderSize: Int, attentionSize: Int, rng: inout SplitMix64) {
         self.querySize = querySize; self.encoderSize = encoderSize; self.attentionSize = attentionSize
@@ -30,7 +33,7 @@ public struct DotProductAttention: Attention {
                         buffers: AttentionStepBuffers,
                         weights: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
         let T = memory.frames, A = attentionSize
-        queryProjection.forward(query, rows: R, into: buffers.projectedQuery, packed: buffers.queryWeights)
+        queryProjection.forward(query, rows: R, into: buffers.projectedQuery, packed: buffers.queryWeights.first)
         memory.keys.withUnsafeBufferPointer { kp in
         memory.encoder.withUnsafeBufferPointer { ep in
             for r in 0..<R {

@@ -20,6 +20,9 @@ public struct LocationAwareAttention: Attention {
 
     public var featureChannels: Int { channels }
     public var usesHidden: Bool { true }
+    public var heads: Int { 1 }
+
+    public func packedQueryWeights() -> [PackedMatrix] { [queryProjection.packedWeights()] }
 
     public init(name: String, querySize: Int, encoderSize: Int, attentionSize: Int,
                 channels: Int, kernelSize: Int, rng: inout SplitMix64) {
@@ -48,15 +51,29 @@ public struct LocationAwareAttention: Attention {
                         rowUtterance: UnsafePointer<Int>?, memory: AttentionMemory,
                         buffers: AttentionStepBuffers,
                         weights: UnsafeMutablePointer<Float>, context: UnsafeMutablePointer<Float>) {
+        memory.keys.withUnsafeBufferPointer { kp in
+        memory.encoder.withUnsafeBufferPointer { ep in
+            score(query: query, previous: previous, weightStride: memory.frames, rows: R, rowUtterance: rowUtterance,
+                  memory: memory, keys: kp.baseAddress!, buffers: buffers, packedQueryWeights: buffers.queryWeights.first)
+            AttentionMath.attend(energies: buffers.energies, rows: R, rowUtterance: rowUtterance, memory: memory,
+                                 encoder: ep.baseAddress!, weights: weights, context: context)
+        }}
+    }
+
+    /// The energies e_i[R, T] into `buffers.energies`, from α_{i-1} at previous + r·weightStride and
+    /// this attention's keys V h_j at `keys` ([U, T, A]); a multi-head attention calls it per head.
+    func score(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, weightStride S: Int, rows R: Int,
+               rowUtterance: UnsafePointer<Int>?, memory: AttentionMemory, keys: UnsafePointer<Float>,
+               buffers: AttentionStepBuffers, packedQueryWeights: PackedMatrix?) {
         let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2
-        queryProjection.forward(query, rows: R, into: buffers.projectedQuery, packed: buffers.queryWeights)
+        queryProjection.forward(query, rows: R, into: buffers.projectedQuery, packed: packedQueryWeights)
         // Search keeps the features channel-major, [R, C, T], so the convolution's sweeps are
         // contiguous; training keeps [R, T, C], the layout of U's product and its backward.
         let channelMajor = buffers.hidden == nil
         convolution.value.withUnsafeBufferPointer { fw in
             let F = fw.baseAddress!
             for r in 0..<R {
-                let prev = previous + r * T, feat = buffers.locationFeatures + r * T * C
+                let prev = previous + r * S, feat = buffers.locationFeatures + r * T * C
                 // Frames innermost: for each tap, a sweep of independent multiply-adds rather than
                 // one dependent chain of K adds per (frame, channel).
                 feat.update(repeating: 0, count: T * C)
@@ -77,8 +94,6 @@ public struct LocationAwareAttention: Attention {
             }
         }
         // hidden = tanh(U f + W s + V h), then e = hidden · w.
-        memory.keys.withUnsafeBufferPointer { kp in
-        memory.encoder.withUnsafeBufferPointer { ep in
         scorer.value.withUnsafeBufferPointer { wp in
             if let hidden = buffers.hidden {
                 locationProjection.forward(buffers.locationFeatures, rows: R * T, into: hidden)
@@ -86,7 +101,7 @@ public struct LocationAwareAttention: Attention {
                     let u = rowUtterance?[r] ?? r
                     let ws = buffers.projectedQuery + r * A
                     for j in 0..<memory.lengths[u] {
-                        let z = hidden + (r * T + j) * A, key = kp.baseAddress! + (u * T + j) * A
+                        let z = hidden + (r * T + j) * A, key = keys + (u * T + j) * A
                         buffers.energies[r * T + j] = Self.energy(z, query: ws, key: key, scorer: wp.baseAddress!, count: A)
                     }
                 }
@@ -102,14 +117,12 @@ public struct LocationAwareAttention: Attention {
                         for j in 0..<memory.lengths[u] {
                             buffers.energies[r * T + j] = Self.energy(
                                 features: buffers.locationFeatures + r * T * C + j, stride: T, channels: C, locationWeights: ut.baseAddress!,
-                                query: ws, key: kp.baseAddress! + (u * T + j) * A, scorer: wp.baseAddress!, count: A)
+                                query: ws, key: keys + (u * T + j) * A, scorer: wp.baseAddress!, count: A)
                         }
                     }
                 }
             }
-            AttentionMath.attend(energies: buffers.energies, rows: R, rowUtterance: rowUtterance, memory: memory,
-                                 encoder: ep.baseAddress!, weights: weights, context: context)
-        }}}
+        }
     }
 
     /// e = w · tanh(Σ_c f_c Uᵀ[c] + W s + V h) without storing the pre-activations (search);
@@ -165,27 +178,43 @@ public struct LocationAwareAttention: Attention {
                          weights: UnsafePointer<Float>, dContext: UnsafePointer<Float>,
                          dWeights: UnsafeMutablePointer<Float>, dPrevious: UnsafeMutablePointer<Float>,
                          dQuery: UnsafeMutablePointer<Float>) {
-        let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2, E = encoderSize
-        // Reuse the energies buffer for de, and turn hidden into dpre = de·w ⊙ (1 − z²) in place
-        // after its value has served for dw.
+        let T = memory.frames, E = encoderSize
+        // de into the energies buffer, whose values are no longer needed.
+        memory.encoder.withUnsafeBufferPointer { ep in
+        memory.dEncoder.withUnsafeMutableBufferPointer { dep in
+            for r in 0..<R {
+                AttentionMath.contextAndSoftmaxBackward(
+                    weights: weights + r * T, dContext: dContext + r * E,
+                    encoder: ep.baseAddress! + r * T * E, dEncoder: dep.baseAddress! + r * T * E,
+                    length: memory.lengths[r], frames: T, encoderSize: E, dWeights: dWeights + r * T,
+                    dEnergies: buffers.energies + r * T)
+            }
+        }}
+        memory.dKeys.withUnsafeMutableBufferPointer { dkp in
+            scoreBackward(query: query, previous: previous, weightStride: T, rows: R, memory: memory,
+                          dKeys: dkp.baseAddress!, buffers: buffers, dPrevious: dPrevious, dQuery: dQuery, dQueryBeta: 0)
+        }
+    }
+
+    /// Backward of `score` (rows are utterances) with de[R, T] in `buffers.energies`: accumulates
+    /// the parameter gradients, dKeys ([U, T, A]) and dPrevious (rows weightStride apart), and
+    /// writes dQuery (adds to it with dQueryBeta 1).
+    func scoreBackward(query: UnsafePointer<Float>, previous: UnsafePointer<Float>, weightStride S: Int, rows R: Int,
+                       memory: AttentionMemory, dKeys: UnsafeMutablePointer<Float>, buffers: AttentionStepBuffers,
+                       dPrevious: UnsafeMutablePointer<Float>, dQuery: UnsafeMutablePointer<Float>, dQueryBeta: Float) {
+        let T = memory.frames, A = attentionSize, C = channels, K = kernelSize, P = kernelSize / 2
+        // Turn hidden into dpre = de·w ⊙ (1 − z²) in place after its value has served for dw.
         let dws = buffers.dProjectedQuery, dFeatures = buffers.dLocationFeatures
         guard let hiddenBuffer = buffers.hidden else { preconditionFailure("attention backward needs the forward's hidden buffer") }
         dws.update(repeating: 0, count: R * A)
-        memory.encoder.withUnsafeBufferPointer { ep in
-        memory.dEncoder.withUnsafeMutableBufferPointer { dep in
-        memory.dKeys.withUnsafeMutableBufferPointer { dkp in
         scorer.value.withUnsafeBufferPointer { wp in
         scorer.grad.withUnsafeMutableBufferPointer { dwp in
             for r in 0..<R {
                 let len = memory.lengths[r]
                 let de = buffers.energies + r * T
-                AttentionMath.contextAndSoftmaxBackward(
-                    weights: weights + r * T, dContext: dContext + r * E,
-                    encoder: ep.baseAddress! + r * T * E, dEncoder: dep.baseAddress! + r * T * E,
-                    length: len, frames: T, encoderSize: E, dWeights: dWeights + r * T, dEnergies: de)
                 let dwsr = dws + r * A
                 for j in 0..<len {
-                    let z = hiddenBuffer + (r * T + j) * A, dk = dkp.baseAddress! + (r * T + j) * A
+                    let z = hiddenBuffer + (r * T + j) * A, dk = dKeys + (r * T + j) * A
                     let d = de[j]
                     for a in 0..<A {
                         let zv = z[a]
@@ -198,29 +227,27 @@ public struct LocationAwareAttention: Attention {
                 }
                 for j in len..<T { (hiddenBuffer + (r * T + j) * A).update(repeating: 0, count: A) }
             }
-        }}}}}
-        queryProjection.backward(x: query, dy: dws, rows: R, dx: dQuery)
-        do {
-            locationProjection.backward(x: buffers.locationFeatures, dy: hiddenBuffer, rows: R * T, dx: dFeatures)
-            convolution.value.withUnsafeBufferPointer { fw in
-            convolution.grad.withUnsafeMutableBufferPointer { dfw in
-                for r in 0..<R {
-                    let prev = previous + r * T, dprev = dPrevious + r * T, df = dFeatures + r * T * C
-                    for j in 0..<T {
-                        let k0 = max(0, P - j), k1 = min(K, T + P - j)
-                        for c in 0..<C {
-                            let g = df[j * C + c]
-                            if g == 0 { continue }
-                            let fc = fw.baseAddress! + c * K, dfc = dfw.baseAddress! + c * K
-                            for k in k0..<k1 {
-                                dfc[k] += g * prev[j + k - P]
-                                dprev[j + k - P] += g * fc[k]
-                            }
+        }}
+        queryProjection.backward(x: query, dy: dws, rows: R, dx: dQuery, dxBeta: dQueryBeta)
+        locationProjection.backward(x: buffers.locationFeatures, dy: hiddenBuffer, rows: R * T, dx: dFeatures)
+        convolution.value.withUnsafeBufferPointer { fw in
+        convolution.grad.withUnsafeMutableBufferPointer { dfw in
+            for r in 0..<R {
+                let prev = previous + r * S, dprev = dPrevious + r * S, df = dFeatures + r * T * C
+                for j in 0..<T {
+                    let k0 = max(0, P - j), k1 = min(K, T + P - j)
+                    for c in 0..<C {
+                        let g = df[j * C + c]
+                        if g == 0 { continue }
+                        let fc = fw.baseAddress! + c * K, dfc = dfw.baseAddress! + c * K
+                        for k in k0..<k1 {
+                            dfc[k] += g * prev[j + k - P]
+                            dprev[j + k - P] += g * fc[k]
                         }
                     }
                 }
-            }}
-        }
+            }
+        }}
     }
 
     public func finishBackward(memory: AttentionMemory) {

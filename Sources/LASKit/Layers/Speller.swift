@@ -44,7 +44,7 @@ public struct Speller: ParameterContainer {
         public let steps: Int, batch: Int, frames: Int
         public internal(set) var inputTokens: [Int32]   // [L, B]
         public internal(set) var logits: [Float]        // [L, B, V]
-        public internal(set) var weights: [Float]       // [L+1, B, T]; weights[0] = initial α
+        public internal(set) var weights: [Float]       // [L+1, B, heads, T]; weights[0] = initial α
         let memory: AttentionMemory
         var cellInputs: [Float]     // [L, B, Emb+E] = [emb(y_{i-1}); c_{i-1}]
         var gates: [Float]          // [L, B, 4H]
@@ -54,14 +54,15 @@ public struct Speller: ParameterContainer {
         var projectedQuery: [Float] // [L, B, A]
         var locationFeatures: [Float] // [L, B, T, C]
         var hidden: [Float]         // [L, B, T, A]
-        var energies: [Float]       // [L, B, T]
+        var energies: [Float]       // [L, B, heads, T]
 
         init(steps L: Int, batch B: Int, memory: AttentionMemory, speller s: Speller) {
             steps = L; batch = B; frames = memory.frames; self.memory = memory
             let T = memory.frames, H = s.hiddenSize, E = s.encoderSize, A = s.attention.attentionSize
+            let W = s.attention.heads * T
             inputTokens = [Int32](repeating: 0, count: L * B)
             logits = [Float](repeating: 0, count: L * B * s.vocabularySize)
-            weights = [Float](repeating: 0, count: (L + 1) * B * T)
+            weights = [Float](repeating: 0, count: (L + 1) * B * W)
             cellInputs = [Float](repeating: 0, count: L * B * (s.embeddingSize + E))
             gates = [Float](repeating: 0, count: L * B * 4 * H)
             cells = [Float](repeating: 0, count: (L + 1) * B * H)
@@ -70,15 +71,17 @@ public struct Speller: ParameterContainer {
             projectedQuery = [Float](repeating: 0, count: L * B * A)
             locationFeatures = [Float](repeating: 0, count: L * B * T * s.attention.featureChannels)
             hidden = [Float](repeating: 0, count: s.attention.usesHidden ? L * B * T * A : 0)
-            energies = [Float](repeating: 0, count: L * B * T)
+            energies = [Float](repeating: 0, count: L * B * W)
         }
     }
 
-    /// Initial attention weights α_0: uniform over each utterance's valid frames, so the
-    /// first location features are not biased toward the start.
-    public static func initialWeights(lengths: [Int], frames: Int, into a: UnsafeMutablePointer<Float>) {
+    /// Initial attention weights α_0 [rows, heads, frames]: every head uniform over its row's valid
+    /// frames, so the first location features are not biased toward the start.
+    public static func initialWeights(lengths: [Int], frames: Int, heads: Int = 1, into a: UnsafeMutablePointer<Float>) {
         for (r, len) in lengths.enumerated() {
-            for j in 0..<frames { a[r * frames + j] = j < len ? 1 / Float(len) : 0 }
+            for h in 0..<heads {
+                for j in 0..<frames { a[(r * heads + h) * frames + j] = j < len ? 1 / Float(len) : 0 }
+            }
         }
     }
 
@@ -93,7 +96,10 @@ public struct Speller: ParameterContainer {
         trace.inputTokens = inputTokens
         let H = hiddenSize, E = encoderSize, X = embeddingSize + encoderSize, G = 4 * H, V = vocabularySize
         let A = attention.attentionSize, C = attention.featureChannels, F = H + E
-        trace.weights.withUnsafeMutableBufferPointer { Self.initialWeights(lengths: memory.lengths, frames: T, into: $0.baseAddress!) }
+        let W = attention.heads * T
+        trace.weights.withUnsafeMutableBufferPointer {
+            Self.initialWeights(lengths: memory.lengths, frames: T, heads: attention.heads, into: $0.baseAddress!)
+        }
         var contexts = [Float](repeating: 0, count: B * E)
         contexts.withUnsafeMutableBufferPointer { cx in
         trace.cellInputs.withUnsafeMutableBufferPointer { xp in
@@ -133,12 +139,12 @@ public struct Speller: ParameterContainer {
                     projectedQuery: pq.baseAddress! + i * B * A,
                     locationFeatures: (lf.baseAddress ?? pq.baseAddress!) + i * B * T * C,
                     hidden: (hd.baseAddress ?? pq.baseAddress!) + (attention.usesHidden ? i * B * T * A : 0),
-                    energies: en.baseAddress! + i * B * T,
+                    energies: en.baseAddress! + i * B * W,
                     dProjectedQuery: pq.baseAddress!, dLocationFeatures: pq.baseAddress!)
                 let feat = fp.baseAddress! + i * B * F, ctx = cx.baseAddress!
-                attention.forward(query: s, previous: wp.baseAddress! + i * B * T, rows: B, rowUtterance: nil,
+                attention.forward(query: s, previous: wp.baseAddress! + i * B * W, rows: B, rowUtterance: nil,
                                   memory: memory, buffers: buffers,
-                                  weights: wp.baseAddress! + (i + 1) * B * T, context: ctx)
+                                  weights: wp.baseAddress! + (i + 1) * B * W, context: ctx)
                 for b in 0..<B {
                     (feat + b * F).update(from: s + b * H, count: H)
                     (feat + b * F + H).update(from: ctx + b * E, count: E)
@@ -154,7 +160,7 @@ public struct Speller: ParameterContainer {
     public func backward(_ trace: Trace, dLogits: [Float]) -> [Float] {
         let L = trace.steps, B = trace.batch, T = trace.frames, memory = trace.memory
         let H = hiddenSize, E = encoderSize, X = embeddingSize + encoderSize, G = 4 * H
-        let A = attention.attentionSize, C = attention.featureChannels, F = H + E
+        let A = attention.attentionSize, C = attention.featureChannels, F = H + E, W = attention.heads * T
         memory.prepareBackward()
         var dFeatures = [Float](repeating: 0, count: L * B * F)
         trace.features.withUnsafeBufferPointer { fp in
@@ -168,7 +174,7 @@ public struct Speller: ParameterContainer {
         var dCellInputs = [Float](repeating: 0, count: L * B * X)
         var dh = [Float](repeating: 0, count: B * H), dc = [Float](repeating: 0, count: B * H)
         var dContext = [Float](repeating: 0, count: B * E), dContextCarry = [Float](repeating: 0, count: B * E)
-        var dWeights = [Float](repeating: 0, count: B * T), dPrevious = [Float](repeating: 0, count: B * T)
+        var dWeights = [Float](repeating: 0, count: B * W), dPrevious = [Float](repeating: 0, count: B * W)
         var dQuery = [Float](repeating: 0, count: B * H)
         var dProjectedQuery = [Float](repeating: 0, count: B * A)
         var dLocationFeatures = [Float](repeating: 0, count: max(1, B * T * C))
@@ -203,16 +209,16 @@ public struct Speller: ParameterContainer {
                     d.update(from: dfi + b * F + H, count: E)
                     Kernels.add(dcarry.baseAddress! + b * E, into: d, count: E)
                 }
-                next.update(repeating: 0, count: B * T)
+                next.update(repeating: 0, count: B * W)
                 let buffers = AttentionStepBuffers(
                     projectedQuery: pq.baseAddress! + i * B * A,
                     locationFeatures: (lf.baseAddress ?? pq.baseAddress!) + i * B * T * C,
                     hidden: (hd.baseAddress ?? pq.baseAddress!) + (attention.usesHidden ? i * B * T * A : 0),
-                    energies: en.baseAddress! + i * B * T,
+                    energies: en.baseAddress! + i * B * W,
                     dProjectedQuery: dpq.baseAddress!, dLocationFeatures: dlf.baseAddress!)
                 let s = sp.baseAddress! + (i + 1) * B * H
-                attention.backward(query: s, previous: wp.baseAddress! + i * B * T, rows: B, memory: memory,
-                                   buffers: buffers, weights: wp.baseAddress! + (i + 1) * B * T,
+                attention.backward(query: s, previous: wp.baseAddress! + i * B * W, rows: B, memory: memory,
+                                   buffers: buffers, weights: wp.baseAddress! + (i + 1) * B * W,
                                    dContext: dctx.baseAddress!, dWeights: carry,
                                    dPrevious: next, dQuery: dq.baseAddress!)
                 swap(&carry, &next)

@@ -6,7 +6,10 @@ public struct LASConfig: Codable, Equatable, Sendable {
     public var encoderLayers = 3
     public var embeddingSize = 64
     public var decoderHidden = 256
+    /// "location" (default), "dot", "additive" or "multihead-location" (`AttentionKind`).
     public var attention = AttentionKind.location
+    /// H of "multihead-location": the heads share attentionSize and the listener output evenly.
+    public var attentionHeads = 1
     public var attentionSize = 256
     public var attentionChannels = 10
     public var attentionKernel = 31
@@ -34,6 +37,7 @@ public struct LASConfig: Codable, Equatable, Sendable {
         embeddingSize = try c.decodeIfPresent(Int.self, forKey: .embeddingSize) ?? embeddingSize
         decoderHidden = try c.decodeIfPresent(Int.self, forKey: .decoderHidden) ?? decoderHidden
         attention = try c.decodeIfPresent(AttentionKind.self, forKey: .attention) ?? attention
+        attentionHeads = try c.decodeIfPresent(Int.self, forKey: .attentionHeads) ?? attentionHeads
         attentionSize = try c.decodeIfPresent(Int.self, forKey: .attentionSize) ?? attentionSize
         attentionChannels = try c.decodeIfPresent(Int.self, forKey: .attentionChannels) ?? attentionChannels
         attentionKernel = try c.decodeIfPresent(Int.self, forKey: .attentionKernel) ?? attentionKernel
@@ -54,10 +58,19 @@ public struct LASConfig: Codable, Equatable, Sendable {
         for (name, value) in [("inputSize", inputSize), ("encoderHidden", encoderHidden), ("encoderLayers", encoderLayers),
                               ("embeddingSize", embeddingSize), ("decoderHidden", decoderHidden),
                               ("attentionSize", attentionSize), ("attentionChannels", attentionChannels),
-                              ("attentionKernel", attentionKernel)] where value < 1 {
+                              ("attentionKernel", attentionKernel), ("attentionHeads", attentionHeads)] where value < 1 {
             return "\(name) must be at least 1 (is \(value))"
         }
-        if attention == .location && attentionKernel % 2 == 0 { return "attentionKernel must be odd, so the filter is centred (is \(attentionKernel))" }
+        if attentionHeads != 1 && attention != .multiHeadLocation {
+            return "attentionHeads applies to multihead-location attention only (attention is \(attention.rawValue))"
+        }
+        if attention == .multiHeadLocation {
+            for (name, value) in [("attentionSize", attentionSize), ("the listener output (2 × encoderHidden)", encoderOutputSize)]
+            where value % attentionHeads != 0 {
+                return "attentionHeads (\(attentionHeads)) must divide \(name) (\(value))"
+            }
+        }
+        if (attention == .location || attention == .multiHeadLocation) && attentionKernel % 2 == 0 { return "attentionKernel must be odd, so the filter is centred (is \(attentionKernel))" }
         for (name, value) in [("dropout", dropout), ("labelSmoothing", labelSmoothing)] where !(value >= 0 && value < 1) {
             return "\(name) must be at least 0 and below 1 (is \(value))"
         }

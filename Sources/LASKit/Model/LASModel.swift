@@ -24,6 +24,14 @@ public final class LASModel: ParameterContainer {
         case .dotProduct:
             attention = DotProductAttention(name: "speller.attention", querySize: config.decoderHidden,
                                             encoderSize: config.encoderOutputSize, attentionSize: config.attentionSize, rng: &rng)
+        case .additive:
+            attention = AdditiveAttention(name: "speller.attention", querySize: config.decoderHidden,
+                                          encoderSize: config.encoderOutputSize, attentionSize: config.attentionSize, rng: &rng)
+        case .multiHeadLocation:
+            attention = MultiHeadLocationAwareAttention(
+                name: "speller.attention", querySize: config.decoderHidden, encoderSize: config.encoderOutputSize,
+                attentionSize: config.attentionSize, heads: config.attentionHeads,
+                channels: config.attentionChannels, kernelSize: config.attentionKernel, rng: &rng)
         }
         speller = Speller(name: "speller", vocabularySize: config.vocabularySize, embeddingSize: config.embeddingSize,
                           hiddenSize: config.decoderHidden, attention: attention, rng: &rng)

@@ -52,6 +52,8 @@ public final class Trainer {
 
     public var checkpointPath: String { directory.appendingPathComponent("checkpoint.safetensors").path }
     public var bestPath: String { directory.appendingPathComponent("best.safetensors").path }
+    /// `train-log.jsonl`, whose epochs `curves.svg` and `curves.png` beside it plot.
+    public var logPath: String { directory.appendingPathComponent("train-log.jsonl").path }
     /// The model as it stood after epoch `epoch` (1-based), kept for averaging.
     public func epochModelPath(_ epoch: Int) -> String {
         directory.appendingPathComponent(String(format: "epoch-%03d.safetensors", epoch)).path
@@ -176,6 +178,7 @@ public final class Trainer {
             state.epochLossSum = 0
             state.epochUtterances = 0
             try log.write(epochReport)
+            try TrainingCurves.write(fromLog: logPath, into: directory.path)
             reports.append(epochReport)
             events(.epoch(epochReport))
             try saveCheckpoint(events)

@@ -12,3 +12,4 @@ struct BenchCommand: ParsableCommand {
         ]
     )
 }
+extension AttentionKind: ExpressibleByArgument {}

@@ -16,6 +16,9 @@ struct BenchDecodeCommand: ParsableCommand {
     @Option(help: "Beam width.") var beam = 8
     @Option(help: "Feature frames (10 ms each).") var frames = 300
     @Option(help: "Output tokens to decode.") var tokens = 75
+    @Option(help: "Attention of the las-bench model: location, dot, additive or multihead-location.")
+    var attention: AttentionKind = .location
+    @Option(help: "Heads of multihead-location attention.") var attentionHeads = 1
     @Option(help: "Threads for matrix products.") var threads = 2
 
     func validate() throws {
@@ -27,6 +30,8 @@ struct BenchDecodeCommand: ParsableCommand {
     func run() throws {
         var bench = DecodeBenchmark()
         bench.beam = beam; bench.frames = frames; bench.steps = tokens
+        bench.config.attention = attention; bench.config.attentionHeads = attentionHeads
+        if let problem = bench.config.problem { throw ValidationError(problem) }
         print(try JSONLine.encode(try bench.run(threads: threads)))
     }
 }

@@ -18,6 +18,9 @@ struct BenchTrainStepCommand: ParsableCommand {
     @Option(help: "Utterances per batch.") var batch = 16
     @Option(help: "Feature frames per utterance (10 ms each).") var frames = 300
     @Option(help: "Target characters per utterance.") var tokens = 20
+    @Option(help: "Attention of the las-bench model: location, dot, additive or multihead-location.")
+    var attention: AttentionKind = .location
+    @Option(help: "Heads of multihead-location attention.") var attentionHeads = 1
     @Option(help: "Threads for matrix products (OpenBLAS).") var threads = 2
 
     func validate() throws {
@@ -29,6 +32,8 @@ struct BenchTrainStepCommand: ParsableCommand {
     func run() throws {
         var bench = TrainStepBenchmark()
         bench.batch = batch; bench.frames = frames; bench.tokens = tokens
+        bench.config.attention = attention; bench.config.attentionHeads = attentionHeads
+        if let problem = bench.config.problem { throw ValidationError(problem) }
         let result = try bench.run(threads: threads)
         print(try JSONLine.encode(result))
     }

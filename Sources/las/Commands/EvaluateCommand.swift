@@ -15,6 +15,12 @@ struct EvaluateCommand: ParsableCommand {
             %WER 7.41 [ 57 / 773, 9 ins, 15 del, 33 sub ]
 
         and the real-time factor (processing seconds per audio second, audio reading included).
+
+        --json FILE writes one line per utterance: id, ref, hyp, wer and cer counts, the word \
+        alignment, and "attention": meanEntropy (nats; mean over output characters and heads of \
+        -sum_j a_j ln a_j, near 0 for a sharp alignment, ln(frames) for a uniform one) and \
+        monotonicity (the share of consecutive characters whose attention peak does not move \
+        backwards, per head; 1 for an alignment that moves through the audio).
         """)
 
     @Argument(help: ArgumentHelp("Labeled data: JSONL manifest or Kaldi data folder.", valueName: "DATA")) var data: String
@@ -26,7 +32,8 @@ struct EvaluateCommand: ParsableCommand {
     var lmWeight: Float = 0
     @Option(help: "Threads.") var threads = 2
     @Option(help: ArgumentHelp("Write hypotheses as `id text` lines (Kaldi style) to FILE.", valueName: "FILE")) var output: String?
-    @Option(help: ArgumentHelp("Write per-utterance JSON lines with the aligned reference and hypothesis to FILE.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Write per-utterance JSON lines with the aligned reference and hypothesis and attention diagnostics to FILE.",
+                               valueName: "FILE"))
     var json: String?
 
     func validate() throws {
@@ -63,8 +70,11 @@ struct EvaluateCommand: ParsableCommand {
         for (u, r) in zip(utterances, results) {
             let reference = recognizer.normalizer.normalize(u.text)
             let hypothesis: String
+            var diagnostics: AttentionDiagnostics?
             switch r {
-            case let .success(t): hypothesis = t.text; audioSeconds += t.duration
+            case let .success(t):
+                hypothesis = t.text; audioSeconds += t.duration
+                diagnostics = AttentionDiagnostics(pieces: t.alignments.map(\.weights), heads: t.attentionHeads)
             case let .failure(e): Console.error("\(e)"); failed += 1; hypothesis = ""
             }
             let w = wordAlignment(reference: reference, hypothesis: hypothesis)
@@ -73,9 +83,10 @@ struct EvaluateCommand: ParsableCommand {
             hypLines += "\(u.id) \(hypothesis)\n"
             struct Line: Encodable {
                 var id: String, ref: String, hyp: String, wer: ErrorCounts, cer: ErrorCounts, alignment: [String]
+                var attention: AttentionDiagnostics?
             }
             jsonLines += ((try? JSONLine.encode(Line(id: u.id, ref: reference, hyp: hypothesis, wer: w.counts, cer: c.counts,
-                                                      alignment: w.rendered().lines))) ?? "{}") + "\n"
+                                                      alignment: w.rendered().lines, attention: diagnostics))) ?? "{}") + "\n"
         }
         print(words.kaldiSummary(label: "WER"))
         print(chars.kaldiSummary(label: "CER"))

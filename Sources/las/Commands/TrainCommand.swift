@@ -15,12 +15,15 @@ struct TrainCommand: ParsableCommand {
         Features are computed once (with speed-perturbed copies), normalized with the training \
         set's mean and variance, and augmented with SpecAugment masks. The model is the \
         las-bench listener/speller with a joint CTC loss on the listener; --config FILE takes a \
-        JSON object {"model": {...}, "training": {...}} naming only what it changes.
+        JSON object {"model": {...}, "training": {...}} naming only what it changes. In the \
+        model section, "attention" is location (default), additive, dot or multihead-location \
+        (with "attentionHeads": H).
 
         DIR receives checkpoint.safetensors (latest, with optimizer state; written every \
         --checkpoint-every steps and every epoch, atomically), best.safetensors (best dev WER: \
         the model to use), epoch-NNN.safetensors (the last --keep-epochs epochs, for \
-        `las average`) and train-log.jsonl (one JSON object per logged step and per epoch). \
+        `las average`), train-log.jsonl (one JSON object per logged step and per epoch) and \
+        curves.svg and curves.png (loss, dev WER and CER per epoch; `las plot` redraws them). \
         After an interruption, run the same command with --resume. Ctrl-C stops after saving \
         a checkpoint.
         """)

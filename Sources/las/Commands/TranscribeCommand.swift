@@ -23,7 +23,11 @@ struct TranscribeCommand: ParsableCommand {
         length-normalized log-probabilities), words (start and end seconds, from a forced \
         alignment of the transcript to the CTC head's posteriors; from the attention for models \
         without one) and segments (start, end, text, score, words); for standard input one \
-        segment object per line. srt and vtt print subtitles, one cue per segment; with several \
+        segment object per line. With --attention, each json object also has "attention": per \
+        segment, its start second, the characters emitted (</s> last when the search ended \
+        there) and "weights", the \
+        attention matrix heads x characters x encoder frames (40 ms each for the bundled \
+        model), rounded to 4 decimals. srt and vtt print subtitles, one cue per segment; with several \
         files they need --output-dir, which receives NAME.srt or NAME.vtt per file.
 
         A file that cannot be read is reported on stderr and the others are still transcribed; \
@@ -45,8 +49,12 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Standard input is headerless signed 16-bit little-endian mono at this rate (Hz).", valueName: "HZ"))
     var rawRate: Int?
     @Option(help: "Threads for matrix products.") var threads = 2
-    @Option(help: ArgumentHelp("Write an SVG of the attention weights for each file into DIR.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Write a picture of the attention weights for each file into DIR (one panel per attention head).",
+                               valueName: "DIR"))
     var attentionPlot: String?
+    @Option(help: "Format of --attention-plot pictures: svg or png.") var attentionPlotFormat: PlotFormat = .svg
+    @Flag(help: "With --format json: include each segment's attention matrix (heads x characters x encoder frames).")
+    var attention = false
     @Option(help: "Longest piece, in seconds, a recording is cut into (longer speech is split at its quietest point).")
     var maxSegmentSeconds: Double = 12
 
@@ -66,6 +74,8 @@ struct TranscribeCommand: ParsableCommand {
             guard rate >= 1000 && rate <= 384_000 else { throw ValidationError("--raw-rate must be between 1000 and 384000 Hz") }
         }
         if readsStandardInput && outputDir != nil { throw ValidationError("--output-dir needs files, not standard input") }
+        if attention && format != .json { throw ValidationError("--attention needs --format json") }
+        if attentionPlotFormat != .svg && attentionPlot == nil { throw ValidationError("--attention-plot-format needs --attention-plot DIR") }
     }
 
     func run() throws {
@@ -80,7 +90,7 @@ struct TranscribeCommand: ParsableCommand {
         options.ctcWeight = ctcWeight
         options.languageModelWeight = lmWeight
         options.segmentation.maxPieceSeconds = maxSegmentSeconds
-        options.keepAlignments = attentionPlot != nil
+        options.keepAlignments = attentionPlot != nil || attention
         for dir in [attentionPlot, outputDir].compactMap({ $0 }) {
             do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
                 Console.error("\(dir): cannot create the folder (\(error.localizedDescription))")
@@ -172,10 +182,12 @@ struct TranscribeCommand: ParsableCommand {
                 struct Alternative: Encodable { var text: String; var score: Float }
                 var file: String, text: String, score: Float, duration: Double
                 var nbest: [Alternative], words: [WordTiming], segments: [SegmentLine]
+                var attention: [AttentionMatrix]?
             }
             let line = Line(file: file, text: t.text, score: t.score, duration: t.duration,
                             nbest: t.nBest.map { .init(text: $0.text, score: $0.score) }, words: t.words,
-                            segments: t.segments.map(SegmentLine.init))
+                            segments: t.segments.map(SegmentLine.init),
+                            attention: attention ? t.alignments.map { AttentionMatrix($0, heads: t.attentionHeads) } : nil)
             text = ((try? JSONLine.encode(line)) ?? "{}") + "\n"
         case .srt: text = Subtitles.document(t.segments, format: .srt)
         case .vtt: text = Subtitles.document(t.segments, format: .vtt)
@@ -189,13 +201,28 @@ struct TranscribeCommand: ParsableCommand {
         }
     }
 
+    /// One segment's attention for --attention: weights[head][character][frame], rounded to 4 decimals.
+    struct AttentionMatrix: Encodable {
+        var start: Double, characters: [String], weights: [[[Float]]]
+        init(_ a: (start: Double, characters: [String], weights: [[Float]]), heads: Int) {
+            start = a.start; characters = a.characters
+            weights = (0..<heads).map { h in
+                AttentionDiagnostics.head(h, of: a.weights, heads: heads).map { row in row.map { ($0 * 10_000).rounded() / 10_000 } }
+            }
+        }
+    }
+
     func writePlot(_ t: Transcript, file: String, dir: String, frameSeconds: Double) throws {
         let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
         for (k, a) in t.alignments.enumerated() {
-            let svg = AttentionPlot.svg(characters: a.characters, weights: a.weights, frameSeconds: frameSeconds,
-                                        start: a.start, title: "\(file): \(t.text)")
-            let path = (dir as NSString).appendingPathComponent(t.alignments.count == 1 ? "\(name).svg" : "\(name)-\(k + 1).svg")
-            do { try AtomicFile.write(Data(svg.utf8), to: path) } catch { Console.error("\(error)") }
+            let ext = attentionPlotFormat.rawValue
+            let path = (dir as NSString).appendingPathComponent(t.alignments.count == 1 ? "\(name).\(ext)" : "\(name)-\(k + 1).\(ext)")
+            do {
+                let image = try AttentionPlot.image(characters: a.characters, weights: a.weights, heads: t.attentionHeads,
+                                                    frameSeconds: frameSeconds, start: a.start, title: "\(file): \(t.text)",
+                                                    format: attentionPlotFormat)
+                try AtomicFile.write(image, to: path)
+            } catch { Console.error("\(path): \(error)") }
         }
     }
 }
@@ -210,3 +237,5 @@ enum ModelLoading {
         return try ModelFile.load(file)
     }
 }
+
+extension PlotFormat: ExpressibleByArgument {}

@@ -9,30 +9,44 @@ final class BeamSearchTests: XCTestCase {
     }
 
     func testBeamOfOneFindsTheGreedyHypothesis() throws {
-        let model = LASModel(config: ModelGradientTests.tinyConfig(.location), seed: 21)
-        let memory = try makeMemory(model, frames: [12, 9, 16], seed: 22)
-        let greedy = GreedyDecoder.decode(speller: model.speller, memory: memory)
-        var search = BeamSearch(beamSize: 1)
-        search.lengthNormalization = 0
-        let beam = search.decode(speller: model.speller, memory: memory)
-        for u in 0..<3 {
-            XCTAssertEqual(beam.nBest[u].first?.tokens, greedy[u].tokens, "utterance \(u)")
-            XCTAssertEqual(beam.nBest[u].first!.logProbability, greedy[u].logProbability, accuracy: 1e-4)
+        for kind in AttentionKind.allCases {
+            let model = LASModel(config: ModelGradientTests.tinyConfig(kind), seed: 21)
+            let memory = try makeMemory(model, frames: [12, 9, 16], seed: 22)
+            let greedy = GreedyDecoder.decode(speller: model.speller, memory: memory, keepAlignment: true)
+            var search = BeamSearch(beamSize: 1)
+            search.lengthNormalization = 0
+            search.keepAlignments = true
+            let beam = search.decode(speller: model.speller, memory: memory)
+            for u in 0..<3 {
+                XCTAssertEqual(beam.nBest[u].first?.tokens, greedy[u].tokens, "\(kind) utterance \(u)")
+                XCTAssertEqual(beam.nBest[u].first!.logProbability, greedy[u].logProbability, accuracy: 1e-4, "\(kind)")
+                let beamAlignment = beam.nBest[u].first!.alignment
+                XCTAssertEqual(beamAlignment.count, greedy[u].alignment.count, "\(kind) utterance \(u)")
+                for (x, y) in zip(beamAlignment.joined(), greedy[u].alignment.joined()) { XCTAssertEqual(x, y, accuracy: 1e-5, "\(kind)") }
+                for a in greedy[u].alignment {   // heads × the utterance's frames, each head summing to 1
+                    XCTAssertEqual(a.count, model.speller.attention.heads * memory.lengths[u])
+                    for h in 0..<model.speller.attention.heads {
+                        XCTAssertEqual(a[(h * memory.lengths[u])..<((h + 1) * memory.lengths[u])].reduce(0, +), 1, accuracy: 1e-4)
+                    }
+                }
+            }
         }
     }
 
     func testBatchedSearchEqualsSearchingEachUtteranceAlone() throws {
-        let model = LASModel(config: ModelGradientTests.tinyConfig(.location), seed: 23)
-        let frames = [12, 7, 16]
-        var rng = SplitMix64(seed: 24)
-        let data = frames.map { (values: GradientCheck.random($0 * 3, rng: &rng, scale: 2), frames: $0) }
-        var search = BeamSearch(beamSize: 4)
-        search.maxLength = 12
-        let together = search.decode(speller: model.speller, memory: try model.attentionMemory(FeatureBatch(data, width: 3)))
-        for u in 0..<3 {
-            let alone = search.decode(speller: model.speller, memory: try model.attentionMemory(FeatureBatch([data[u]], width: 3)))
-            XCTAssertEqual(together.nBest[u].map(\.tokens), alone.nBest[0].map(\.tokens), "utterance \(u)")
-            for (a, b) in zip(together.nBest[u], alone.nBest[0]) { XCTAssertEqual(a.score, b.score, accuracy: 1e-4) }
+        for kind in AttentionKind.allCases {
+            let model = LASModel(config: ModelGradientTests.tinyConfig(kind), seed: 23)
+            let frames = [12, 7, 16]
+            var rng = SplitMix64(seed: 24)
+            let data = frames.map { (values: GradientCheck.random($0 * 3, rng: &rng, scale: 2), frames: $0) }
+            var search = BeamSearch(beamSize: 4)
+            search.maxLength = 12
+            let together = search.decode(speller: model.speller, memory: try model.attentionMemory(FeatureBatch(data, width: 3)))
+            for u in 0..<3 {
+                let alone = search.decode(speller: model.speller, memory: try model.attentionMemory(FeatureBatch([data[u]], width: 3)))
+                XCTAssertEqual(together.nBest[u].map(\.tokens), alone.nBest[0].map(\.tokens), "\(kind) utterance \(u)")
+                for (a, b) in zip(together.nBest[u], alone.nBest[0]) { XCTAssertEqual(a.score, b.score, accuracy: 1e-4, "\(kind)") }
+            }
         }
     }
 

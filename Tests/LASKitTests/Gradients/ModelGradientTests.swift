@@ -9,6 +9,7 @@ final class ModelGradientTests: XCTestCase {
         c.inputSize = 3; c.encoderHidden = 3; c.encoderLayers = 2; c.embeddingSize = 3; c.decoderHidden = 4
         c.attention = attention; c.attentionSize = 4; c.attentionChannels = 2; c.attentionKernel = 3
         c.vocabularySize = 6; c.ctcWeight = ctcWeight
+        if attention == .multiHeadLocation { c.attentionHeads = 2 }   // 2 heads of size 2, contexts of 3 features each
         return c
     }
 
@@ -58,7 +59,7 @@ final class ModelGradientTests: XCTestCase {
         XCTAssertTrue(r.dLogits.allSatisfy { $0 == 0 })
     }
 
-    func testSpellerGradientsMatchFiniteDifferencesForBothAttentionKinds() {
+    func testSpellerGradientsMatchFiniteDifferencesForEveryAttentionKind() {
         for kind in AttentionKind.allCases {
             let model = LASModel(config: Self.tinyConfig(kind), seed: 12)
             var rng = SplitMix64(seed: 13)
@@ -92,7 +93,8 @@ final class ModelGradientTests: XCTestCase {
     }
 
     func testWholeModelLossGradientsMatchFiniteDifferences() throws {
-        for (kind, ctc) in [(AttentionKind.location, Float(0)), (.location, 0.3), (.dotProduct, 0.5)] {
+        for (kind, ctc) in [(AttentionKind.location, Float(0)), (.location, 0.3), (.dotProduct, 0.5),
+                            (.additive, 0.3), (.multiHeadLocation, 0.3)] {
             let model = LASModel(config: Self.tinyConfig(kind, ctcWeight: ctc), seed: 14)
             var rng = SplitMix64(seed: 15)
             let (T, B, D) = (9, 3, 3)

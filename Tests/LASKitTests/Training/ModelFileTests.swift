@@ -49,6 +49,36 @@ final class ModelFileTests: XCTestCase {
         }
     }
 
+    func testAttentionKindAndHeadsAreStoredAndAFileWithoutThemLoadsAsLocation() throws {
+        let base = Self.tinyRecognizer()
+        for (kind, heads) in [(AttentionKind.additive, 1), (.multiHeadLocation, 2), (.dotProduct, 1)] {
+            var config = base.model.config
+            config.attention = kind
+            config.attentionHeads = heads
+            let r = Recognizer(model: LASModel(config: config, seed: 7), vocabulary: base.vocabulary, normalizer: base.normalizer,
+                               featureConfig: base.featureConfig, cmvn: base.cmvn)
+            let path = temporaryPath("m.safetensors")
+            try ModelFile.save(r, to: path)
+            let back = try ModelFile.load(path)
+            XCTAssertEqual(back.model.config.attention, kind)
+            XCTAssertEqual(back.model.config.attentionHeads, heads)
+            XCTAssertEqual(back.model.parameters.map(\.name), r.model.parameters.map(\.name))
+            for (a, b) in zip(r.model.parameters, back.model.parameters) { XCTAssertEqual(a.value, b.value, a.name) }
+        }
+        // A file written before attention kinds had heads: neither key in its configuration.
+        let path = temporaryPath("old.safetensors")
+        try ModelFile.save(base, to: path)
+        var file = try Safetensors.read(path)
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(file.metadata["model_config"]!.utf8)) as? [String: Any])
+        json["attention"] = nil; json["attentionHeads"] = nil
+        file.metadata["model_config"] = String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+        try file.write(to: path)
+        let old = try ModelFile.load(path)
+        XCTAssertEqual(old.model.config.attention, .location)
+        XCTAssertEqual(old.model.config.attentionHeads, 1)
+        XCTAssertEqual(old.model.config, base.model.config)
+    }
+
     func testCharacterLanguageModelIsSavedAndLoaded() throws {
         var r = Self.tinyRecognizer()
         r.languageModel = r.languageModel(order: 3, texts: ["ab c", "cab"])

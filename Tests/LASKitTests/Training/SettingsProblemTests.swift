@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import LASKit
 
@@ -18,6 +19,43 @@ final class SettingsProblemTests: XCTestCase {
         XCTAssertEqual(c.problem, "attentionKernel must be odd, so the filter is centred (is 30)")
         c.attention = .dotProduct
         XCTAssertNil(c.problem, "dot-product attention has no location filter")
+    }
+
+    func testAttentionHeadsAreAtLeastOneOnlyForMultiHeadLocationAndDivideTheSizes() {
+        var c = LASConfig()
+        c.attention = .multiHeadLocation
+        c.attentionHeads = 4
+        XCTAssertNil(c.problem, "4 heads of 64 over 512 listener features")
+        c.attentionHeads = 0
+        XCTAssertEqual(c.problem, "attentionHeads must be at least 1 (is 0)")
+        c.attentionHeads = 3
+        XCTAssertEqual(c.problem, "attentionHeads (3) must divide attentionSize (256)")
+        c.attentionSize = 255
+        c.encoderHidden = 100
+        c.attentionHeads = 3
+        XCTAssertEqual(c.problem, "attentionHeads (3) must divide the listener output (2 × encoderHidden) (200)")
+        c = LASConfig()
+        c.attentionHeads = 2
+        XCTAssertEqual(c.problem, "attentionHeads applies to multihead-location attention only (attention is location)")
+        c.attention = .additive
+        XCTAssertEqual(c.problem, "attentionHeads applies to multihead-location attention only (attention is additive)")
+        c.attentionHeads = 1
+        c.attentionKernel = 30
+        XCTAssertNil(c.problem, "additive attention has no location filter")
+        c.attention = .multiHeadLocation
+        XCTAssertEqual(c.problem, "attentionKernel must be odd, so the filter is centred (is 30)")
+    }
+
+    func testAttentionKindsDecodeByTheirConfigNamesAndAMissingKindIsLocation() throws {
+        func decode(_ json: String) throws -> LASConfig { try JSONDecoder().decode(LASConfig.self, from: Data(json.utf8)) }
+        XCTAssertEqual(try decode("{}").attention, .location)
+        XCTAssertEqual(try decode("{}").attentionHeads, 1)
+        XCTAssertEqual(try decode(#"{"attention": "dot"}"#).attention, .dotProduct)
+        XCTAssertEqual(try decode(#"{"attention": "additive"}"#).attention, .additive)
+        let m = try decode(#"{"attention": "multihead-location", "attentionHeads": 4}"#)
+        XCTAssertEqual(m.attention, .multiHeadLocation)
+        XCTAssertEqual(m.attentionHeads, 4)
+        XCTAssertThrowsError(try decode(#"{"attention": "bahdanau"}"#))
     }
 
     func testModelWeightsMustBeFractions() {
