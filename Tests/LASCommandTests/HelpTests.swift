@@ -14,6 +14,29 @@ final class HelpTests: XCTestCase {
         XCTAssertFalse(result.stderr.isEmpty)
     }
 
+    /// transcribe and evaluate parse their model and search options as one group: the same
+    /// flags, the same help lines, the same one-line refusal of an unusable value.
+    func testTranscribeAndEvaluateShareTheirDecodingOptions() throws {
+        let transcribe = try LASProcess.run(["transcribe", "--help"]).stdout
+        let evaluate = try LASProcess.run(["evaluate", "--help"]).stdout
+        let groupLines = { (help: String) in
+            help.split(separator: "\n").filter { line in
+                ["--model", "--beam", "--ctc-weight", "--lm-weight", "--threads"].contains { line.hasPrefix("  " + $0 + " <") }
+            }
+        }
+        XCTAssertEqual(groupLines(transcribe).count, 5, transcribe)
+        XCTAssertEqual(groupLines(transcribe), groupLines(evaluate))
+        for (command, argument) in [("transcribe", "a.wav"), ("evaluate", "data.jsonl")] {
+            for (flag, value, message) in [("--beam", "0", "--beam must be at least 1"),
+                                           ("--ctc-weight", "1.5", "--ctc-weight must be between 0 and 1"),
+                                           ("--threads", "0", "--threads must be at least 1")] {
+                let result = try LASProcess.run([command, argument, flag, value])
+                XCTAssertNotEqual(result.status, 0)
+                XCTAssertTrue(result.stderr.hasPrefix("Error: \(message)\n"), "\(command) \(flag) \(value): \(result.stderr)")
+            }
+        }
+    }
+
     /// The whole manual page of one command, as swift-argument-parser's own tests check theirs:
     /// a changed option, default or wording shows up here first.
     func testWerHelpIsTheFullManualPage() throws {

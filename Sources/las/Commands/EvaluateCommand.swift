@@ -24,24 +24,11 @@ struct EvaluateCommand: ParsableCommand {
         """)
 
     @Argument(help: ArgumentHelp("Labeled data: JSONL manifest or Kaldi data folder.", valueName: "DATA")) var data: String
-    @Option(help: ArgumentHelp("Model file.", valueName: "FILE")) var model: String?
-    @Option(help: "Beam width (1 is greedy search).") var beam = 8
-    @Option(help: "Weight of the CTC prefix score in joint CTC/attention decoding (models with a CTC head; 0: attention only).")
-    var ctcWeight: Float = 0.5
-    @Option(help: "Weight of the model's character language model in beam search (models that carry one, see `las lm`; 0: off).")
-    var lmWeight: Float = 0
-    @Option(help: "Threads.") var threads = 2
+    @OptionGroup var decoding: DecodingOptions
     @Option(help: ArgumentHelp("Write hypotheses as `id text` lines (Kaldi style) to FILE.", valueName: "FILE")) var output: String?
     @Option(help: ArgumentHelp("Write per-utterance JSON lines with the aligned reference and hypothesis and attention diagnostics to FILE.",
                                valueName: "FILE"))
     var json: String?
-
-    func validate() throws {
-        guard beam >= 1 else { throw ValidationError("--beam must be at least 1") }
-        guard ctcWeight >= 0 && ctcWeight <= 1 else { throw ValidationError("--ctc-weight must be between 0 and 1") }
-        guard lmWeight >= 0 && lmWeight <= 10 else { throw ValidationError("--lm-weight must be between 0 and 10") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-    }
 
     func run() throws {
         do { try evaluate() } catch let e as ExitCode { throw e } catch {
@@ -51,19 +38,14 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func evaluate() throws {
-        let recognizer = try ModelLoading.load(model)
-        BLASThreads.set(threads)
+        let recognizer = try decoding.loadRecognizer()
         let set = try DataSet.load(data)
         let validation = try set.validate()
         for s in validation.skipped { Console.error("\(s)") }
         let utterances = validation.kept
-        var options = Transcriber.Options()
-        options.beamSize = beam
-        options.ctcWeight = ctcWeight
-        options.languageModelWeight = lmWeight
-        let transcriber = Transcriber(recognizer: recognizer, options: options)
+        let transcriber = Transcriber(recognizer: recognizer, options: decoding.transcriberOptions)
         let start = Date()
-        let results = transcriber.transcribe(files: utterances.map(\.audioPath), threads: threads)
+        let results = transcriber.transcribe(files: utterances.map(\.audioPath), threads: decoding.threads)
         let elapsed = Date().timeIntervalSince(start)
         var words = ErrorCounts(), chars = ErrorCounts()
         var hypLines = "", jsonLines = "", audioSeconds = 0.0, failed = 0
@@ -91,7 +73,7 @@ struct EvaluateCommand: ParsableCommand {
         print(words.kaldiSummary(label: "WER"))
         print(chars.kaldiSummary(label: "CER"))
         print(String(format: "utterances %d, audio %.1f s, decoding %.1f s, real-time factor %.4f, beam %d",
-                     utterances.count, audioSeconds, elapsed, audioSeconds > 0 ? elapsed / audioSeconds : 0, beam))
+                     utterances.count, audioSeconds, elapsed, audioSeconds > 0 ? elapsed / audioSeconds : 0, decoding.beam))
         if let output { try AtomicFile.write(Data(hypLines.utf8), to: output) }
         if let json { try AtomicFile.write(Data(jsonLines.utf8), to: json) }
         if failed > 0 {

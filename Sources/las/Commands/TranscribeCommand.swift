@@ -37,18 +37,12 @@ struct TranscribeCommand: ParsableCommand {
         """)
 
     @Argument(help: ArgumentHelp("Audio files or folders, or - for standard input.", valueName: "PATH")) var paths: [String]
-    @Option(help: ArgumentHelp("Model file (a best.safetensors from las train).", valueName: "FILE")) var model: String?
-    @Option(help: "Beam width (1 is greedy search).") var beam = 8
-    @Option(help: "Weight of the CTC prefix score in joint CTC/attention decoding (models with a CTC head; 0: attention only).")
-    var ctcWeight: Float = 0.5
-    @Option(help: "Weight of the model's character language model in beam search (models that carry one, see `las lm`; 0: off).")
-    var lmWeight: Float = 0
+    @OptionGroup var decoding: DecodingOptions
     @Option(help: "Output: text, json (one JSON object per line), srt or vtt (subtitles).") var format: OutputFormat = .text
     @Option(help: ArgumentHelp("Write one NAME.json/.srt/.vtt/.txt per input file into DIR instead of printing.", valueName: "DIR"))
     var outputDir: String?
     @Option(help: ArgumentHelp("Standard input is headerless signed 16-bit little-endian mono at this rate (Hz).", valueName: "HZ"))
     var rawRate: Int?
-    @Option(help: "Threads for matrix products.") var threads = 2
     @Option(help: ArgumentHelp("Write a picture of the attention weights for each file into DIR (one panel per attention head).",
                                valueName: "DIR"))
     var attentionPlot: String?
@@ -63,10 +57,6 @@ struct TranscribeCommand: ParsableCommand {
     var readsStandardInput: Bool { paths == ["-"] }
 
     func validate() throws {
-        guard beam >= 1 else { throw ValidationError("--beam must be at least 1") }
-        guard ctcWeight >= 0 && ctcWeight <= 1 else { throw ValidationError("--ctc-weight must be between 0 and 1") }
-        guard lmWeight >= 0 && lmWeight <= 10 else { throw ValidationError("--lm-weight must be between 0 and 10") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard maxSegmentSeconds >= 5 else { throw ValidationError("--max-segment-seconds must be at least 5") }
         if paths.contains("-") && paths.count > 1 { throw ValidationError("- (standard input) cannot be combined with other paths") }
         if let rate = rawRate {
@@ -80,15 +70,11 @@ struct TranscribeCommand: ParsableCommand {
 
     func run() throws {
         let recognizer: Recognizer
-        do { recognizer = try ModelLoading.load(model) } catch {
+        do { recognizer = try decoding.loadRecognizer() } catch {
             Console.error("\(error)")
             throw ExitCode.failure
         }
-        BLASThreads.set(threads)
-        var options = Transcriber.Options()
-        options.beamSize = beam
-        options.ctcWeight = ctcWeight
-        options.languageModelWeight = lmWeight
+        var options = decoding.transcriberOptions
         options.segmentation.maxPieceSeconds = maxSegmentSeconds
         options.keepAlignments = attentionPlot != nil || attention
         for dir in [attentionPlot, outputDir].compactMap({ $0 }) {
@@ -111,7 +97,7 @@ struct TranscribeCommand: ParsableCommand {
         let group = max(1, options.batchSize * 4)
         for start in stride(from: 0, to: files.count, by: group) {
             let chunk = Array(files[start..<min(start + group, files.count)])
-            let results = transcriber.transcribe(files: chunk, threads: threads) { k, seconds, duration in
+            let results = transcriber.transcribe(files: chunk, threads: decoding.threads) { k, seconds, duration in
                 guard (duration ?? seconds) >= 60 else { return }
                 console.progress(ProgressLine.text(file: chunk[k], seconds: seconds, duration: duration))
             }
@@ -144,7 +130,7 @@ struct TranscribeCommand: ParsableCommand {
         let source: AudioStream.Source = rawRate.map { .rawStandardInput(sampleRate: $0) } ?? .standardInput
         var cues = 0
         if format == .vtt { emit(Subtitles.header(.vtt)) }
-        let results = transcriber.transcribe(sources: [source], threads: threads, segmentDone: { _, segment in
+        let results = transcriber.transcribe(sources: [source], threads: decoding.threads, segmentDone: { _, segment in
             guard !segment.text.isEmpty else { return }
             switch format {
             case .text: emit(segment.text + "\n")
@@ -224,17 +210,6 @@ struct TranscribeCommand: ParsableCommand {
                 try AtomicFile.write(image, to: path)
             } catch { Console.error("\(path): \(error)") }
         }
-    }
-}
-
-/// Loads --model, or the default model, with an error that says which file and what to do.
-enum ModelLoading {
-    static func load(_ path: String?) throws -> Recognizer {
-        let file = path ?? DefaultModel.path
-        if path == nil && !FileManager.default.fileExists(atPath: file) {
-            throw CommandError("\(file): the bundled model is missing; pass --model FILE (a best.safetensors from las train) or set LAS_MODEL")
-        }
-        return try ModelFile.load(file)
     }
 }
 
