@@ -38,8 +38,10 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         // The one kernel OpenBLAS lacks: products against a weight packed once (packed_gemm.h).
         .target(name: "CKernels", cSettings: kernelSettings),
+        // Open MPI, loaded with dlopen only when mpirun launched the process (mpi_loader.h).
+        .target(name: "CMPILoader", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "LASKit",
-                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS", "CKernels"],
+                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS", "CKernels", "CMPILoader"],
                 swiftSettings: optimized),
         .executableTarget(name: "las",
                           dependencies: ["LASKit",

@@ -23,6 +23,11 @@ struct TrainCommand: ParsableCommand {
         `las average`) and train-log.jsonl (one JSON object per logged step and per epoch). \
         After an interruption, run the same command with --resume. Ctrl-C stops after saving \
         a checkpoint.
+
+        Launched by mpirun (`mpirun -np 4 las train ...`), the processes train one model \
+        together: --batch is the global batch, split across them, and the result is the one a \
+        single process would compute with the same --batch and --seed. Rank 0 alone writes DIR \
+        and prints; --resume works with any number of processes while --batch stays the same.
         """)
 
     @Option(help: ArgumentHelp("Training data: a JSONL manifest or a Kaldi data folder.", valueName: "DATA"))
@@ -46,6 +51,8 @@ struct TrainCommand: ParsableCommand {
     var multiCondition = false
     @Option(help: ArgumentHelp("Noise recording, or folder of them, mixed in by multi-condition training (repeatable; implies --multi-condition).", valueName: "FILE|DIR"))
     var noise: [String] = []
+    @Option(help: ArgumentHelp("Under mpirun: seconds a sum over the processes may wait for the others before the job is stopped as hung.", valueName: "SECONDS"))
+    var collectiveTimeout: Double = 600
     @Flag(help: "Continue from DIR/checkpoint.safetensors.") var resume = false
     @Flag(help: "Fail if any listed audio file is missing or unreadable.") var strict = false
 
@@ -61,11 +68,14 @@ struct TrainCommand: ParsableCommand {
         }
         if let keepEpochs, keepEpochs < 0 { throw ValidationError("--keep-epochs must not be negative") }
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if !(collectiveTimeout > 0) { throw ValidationError("--collective-timeout must be positive") }
     }
 
     func run() throws {
         do {
-            try train(console: Console())
+            let group = try ProcessGroup.join(collectiveTimeout: collectiveTimeout)
+            if group.rank > 0 { Console.errorPrefix = "las (rank \(group.rank)): " }
+            try train(console: Console(quiet: !group.isCoordinator), group: group)
         } catch let error as ExitCode {
             throw error
         } catch {
@@ -116,7 +126,8 @@ struct TrainCommand: ParsableCommand {
         return (model, training)
     }
 
-    func train(console: Console) throws {
+    /// Trains with `group`'s processes (one outside mpirun); each rank runs this same function.
+    func train(console: Console, group: ProcessGroup) throws {
         var (modelConfig, options) = try options()
         let directory = URL(fileURLWithPath: output)
         let checkpointPath = directory.appendingPathComponent("checkpoint.safetensors").path
@@ -127,10 +138,14 @@ struct TrainCommand: ParsableCommand {
             }
             resumed = try Checkpoint.load(checkpointPath)
             options = resumed!.options
+            // The global batch, not the number of processes, decides every step: any rank count may resume.
             if let maxSteps { options.maxSteps = maxSteps }
             if let epochs { options.epochs = epochs }
             if let keepEpochs { options.keptEpochModels = keepEpochs }
             console.line("resuming from \(checkpointPath) at step \(resumed!.state.step), epoch \(resumed!.state.epoch + 1)")
+        }
+        if options.batchSize < group.size {
+            throw CommandError("--batch \(options.batchSize) is the global batch and must be at least the \(group.size) processes mpirun started")
         }
         let trainSet = try loadData(train, strict: strict, console: console)
         let devSet = try loadData(dev, strict: strict, console: console)
@@ -185,16 +200,21 @@ struct TrainCommand: ParsableCommand {
         let recognizer = Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer,
                                     featureConfig: featureConfig, cmvn: cmvn, notes: notes)
         let trainer = try Trainer(recognizer: recognizer, train: trainExamples, dev: devExamples,
-                                  options: options, directory: directory, noiseRecordings: noiseRecordings)
+                                  options: options, directory: directory, noiseRecordings: noiseRecordings, group: group)
         if let resumed { try trainer.resume(from: resumed, path: checkpointPath) }
         console.line("model: \(model.parameterCount) parameters, vocabulary \(vocabulary.count), "
                      + "\(trainer.totalSteps) steps planned (\(options.epochs) epochs of \(trainExamples.count / options.batchSize + (trainExamples.count % options.batchSize > 0 ? 1 : 0)) batches)")
 
+        if group.size > 1 {
+            console.line("data-parallel: \(group.size) processes, global batch \(options.batchSize) "
+                         + "(\(options.batchSize / group.size)-\((options.batchSize + group.size - 1) / group.size) utterances each)")
+        }
         let interrupt = InterruptFlag()
         let progress = TrainingProgress(console: console, epochs: options.epochs)
         try trainer.run(events: { progress.handle($0) }, shouldStop: { interrupt.isSet })
         console.endProgress()
-        if interrupt.isSet {
+        group.finish()
+        if trainer.stoppedOnRequest {
             console.line("interrupted: checkpoint saved to \(trainer.checkpointPath); continue with --resume")
             throw ExitCode(130)
         }
