@@ -18,9 +18,15 @@ final class DataParallelTrainingTests: XCTestCase {
     static let tolerance = 1e-4
 
     /// Seven AN4 training utterances (batches of 4 and 3, so one rank's share of the second
-    /// is 1 and the other's 2) and three of a held-out speaker as dev.
+    /// is 1 and the other's 2) and a corrupt file, which one rank finds and every rank skips;
+    /// three utterances of a held-out speaker as dev.
     func arguments(in dir: URL, output: String) throws -> [String] {
         let train = try CommandFixtures.an4Manifest(in: dir, name: "train.jsonl", speakers: ["fash", "fbbh"], perSpeaker: 4)
+        let corrupt = try CommandFixtures.badFiles(in: dir).corrupt
+        let manifest = try FileHandle(forWritingTo: URL(fileURLWithPath: train))
+        manifest.seekToEndOfFile()
+        manifest.write(Data("{\"audio_filepath\": \"\(corrupt)\", \"text\": \"NOISE\"}\n".utf8))
+        try manifest.close()
         let dev = try CommandFixtures.an4Manifest(in: dir, name: "dev.jsonl", speakers: ["fjam"], perSpeaker: 3)
         let config = dir.appendingPathComponent("config.json")
         try Self.config.write(to: config, atomically: true, encoding: .utf8)
@@ -42,6 +48,10 @@ final class DataParallelTrainingTests: XCTestCase {
         XCTAssertEqual(parallel.status, 0, parallel.stderr)
         XCTAssertTrue(parallel.stdout.contains("data-parallel: 2 processes, global batch 4"), parallel.stdout)
         XCTAssertEqual(parallel.stdout.components(separatedBy: "epoch 1: train loss").count, 2, "only rank 0 prints\n\(parallel.stdout)")
+        XCTAssertTrue(parallel.stdout.contains("train: 7 utterances"), parallel.stdout)
+        XCTAssertTrue(parallel.stdout.contains("train: skipped 1 unreadable utterances"), parallel.stdout)
+        XCTAssertEqual(parallel.stderr.split(separator: "\n").filter { $0.contains("corrupt.wav") }.count, 1,
+                       "the rank that read it reports it once\n\(parallel.stderr)")
 
         let one = dir.appendingPathComponent("one"), two = dir.appendingPathComponent("two")
         let losses = try logLines(one, type: "step").compactMap { $0["loss"] as? Double }

@@ -159,31 +159,48 @@ struct TrainCommand: ParsableCommand {
         if let r = resumed { modelConfig = r.recognizer.model.config }
 
         /// Training utterances get every augmented copy the options ask for; dev ones none.
-        func featurize(_ set: [Utterance], name: String, augmented: Bool) throws -> [LabeledExample] {
-            let start = Date()
-            let (examples, failures) = try LabeledFeatures.compute(
+        func featurize(_ set: [Utterance], name: String, augmented: Bool) throws -> (examples: [LabeledExample], failures: [LabeledFeatures.Failure]) {
+            let result = try LabeledFeatures.compute(
                 set, featureConfig: featureConfig, speeds: augmented ? options.speeds : [],
                 warpFactors: augmented ? options.vocalTractWarps : [], narrowband: augmented && options.narrowband,
                 keepWaveforms: augmented && options.multiCondition != nil,
                 vocabulary: vocabulary, normalizer: normalizer, threads: options.threads) { done in console.progress("features \(name): \(done)/\(set.count)") }
             console.endProgress()
+            return result
+        }
+        /// Reports what could not be read (each rank its own) and the set's size (all ranks' utterances).
+        func report(_ examples: [LabeledExample], failures: [LabeledFeatures.Failure], failureCount: Int,
+                    name: String, start: Date) throws -> [LabeledExample] {
             for f in failures { Console.error("\(f)") }
-            if !failures.isEmpty {
-                if strict { throw CommandError("\(name): \(failures.count) utterances could not be read (--strict)") }
-                console.line("\(name): skipped \(failures.count) unreadable utterances")
+            if failureCount > 0 {
+                if strict { throw CommandError("\(name): \(failureCount) utterances could not be read (--strict)") }
+                console.line("\(name): skipped \(failureCount) unreadable utterances")
             }
             let seconds = examples.reduce(0) { $0 + Double($1.frames) } / 100
             console.line(String(format: "%@: %d utterances, %.1f minutes of audio, features in %.1f s", name,
                                 examples.count, seconds / 60, Date().timeIntervalSince(start)))
             return examples
         }
-        var trainExamples = try featurize(trainSet, name: "train", augmented: true)
-        var devExamples = try featurize(devSet, name: "dev", augmented: false)
+        // Each rank featurizes only the training utterances of its shares (ShardedFeatures);
+        // the dev set is small, and every rank featurizes all of it.
+        let silenceLevel = CMVN.silenceLevel(of: try LogMelFilterbank(config: featureConfig))
+        let trainStart = Date()
+        let sharded = try ShardedFeatures.compute(
+            trainSet, batchSize: options.batchSize, bins: featureConfig.numMelBins, group: group,
+            featurize: { try featurize($0, name: "train", augmented: true) },
+            accumulate: { acc, examples in
+                try LabeledFeatures.accumulate(examples, into: &acc, subtractsUtteranceMean: options.utteranceMeanNormalization,
+                                               silenceLevel: silenceLevel)
+            })
+        var trainExamples = try report(sharded.examples, failures: sharded.failures, failureCount: sharded.failureCount,
+                                       name: "train", start: trainStart)
+        let devStart = Date(), devFeatures = try featurize(devSet, name: "dev", augmented: false)
+        var devExamples = try report(devFeatures.examples, failures: group.isCoordinator ? devFeatures.failures : [],
+                                     failureCount: devFeatures.failures.count, name: "dev", start: devStart)
         guard !trainExamples.isEmpty else { throw CommandError("\(train): no usable training utterances") }
         guard !devExamples.isEmpty else { throw CommandError("\(dev): no usable dev utterances") }
-        let cmvn = try resumed?.recognizer.cmvn ?? LabeledFeatures.statistics(
-            trainExamples, bins: featureConfig.numMelBins, subtractsUtteranceMean: options.utteranceMeanNormalization,
-            silenceLevel: CMVN.silenceLevel(of: LogMelFilterbank(config: featureConfig)))
+        let cmvn = try resumed?.recognizer.cmvn ?? sharded.statistics.finalize(
+            subtractsUtteranceMean: options.utteranceMeanNormalization, silenceLevel: silenceLevel)
         let noiseRecordings = try AudioPaths.expand(options.multiCondition?.noiseFiles ?? []).map { path in
             do { return try AudioFile(path, sampleRate: featureConfig.sampleRate).samples } catch {
                 throw CommandError("\(error) (a --noise recording)")
