@@ -19,6 +19,7 @@ public enum TrainingEvent {
 public enum TrainingError: Error, CustomStringConvertible {
     case nonFiniteLoss(step: Int, loss: Double, checkpoint: String)
     case incompatibleResume(path: String, problem: String)
+    case replicasDiffer(rank: Int, step: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +27,8 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "training stopped: the loss became \(loss) at step \(step); the last good checkpoint is \(checkpoint) (try a lower --learning-rate)"
         case let .incompatibleResume(path, problem):
             return "\(path): cannot resume: \(problem)"
+        case let .replicasDiffer(rank, step):
+            return "training stopped: rank \(rank)'s weights differ from rank 0's at step \(step) (the MPI library's sums are not the same on every rank)"
         }
     }
 }
@@ -160,6 +163,7 @@ public final class Trainer {
             }
             if state.batchInEpoch < order.count { break }   // maxSteps reached mid-epoch
             let trainLoss = state.epochLossSum / Double(max(1, state.epochUtterances))
+            try checkReplicasAgree()
             let dev = try evaluateDev()
             let isBest = state.bestDevWER.map { dev.wer < $0 || (dev.wer == $0 && dev.cer < state.bestDevCER ?? .infinity) } ?? true
             let epochReport = TrainingEvent.Epoch(epoch: state.epoch, step: state.step, trainLoss: trainLoss, devLoss: dev.loss,
@@ -218,6 +222,22 @@ public final class Trainer {
         guard let exchange else { return (loss, false) }
         let sums = try exchange.sum([Float(loss), shouldStop() ? 1 : 0], over: group)
         return (Double(sums[0]), sums[1] > 0)
+    }
+
+    /// Every rank applies the same update to the same summed gradient, so the weights stay
+    /// identical without being sent; that rests on the sum being bitwise the same on every
+    /// rank, which Open MPI's algorithms give. Once an epoch each rank's checksum of its weights
+    /// is shared (one small sum) and compared, so a drift stops the run instead of going unseen.
+    func checkReplicasAgree() throws {
+        guard group.size > 1 else { return }
+        var checksum = 0.0
+        for p in recognizer.model.parameters { for (k, v) in p.value.enumerated() { checksum += Double(v) * Double(k % 7 + 1) } }
+        var checksums = [Double](repeating: 0, count: group.size)
+        checksums[group.rank] = checksum
+        try group.sum(&checksums, what: "the weight checksums' sum")
+        if let r = checksums.firstIndex(where: { $0 != checksums[0] }) {
+            throw TrainingError.replicasDiffer(rank: r, step: state.step)
+        }
     }
 
     /// The current model, noting which epoch it is and how it scored on dev.
