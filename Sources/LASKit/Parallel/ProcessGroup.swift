@@ -70,7 +70,8 @@ public final class ProcessGroup {
         _ = watchdog!.guarding("MPI_Finalize") { las_mpi_finalize() }
     }
 
-    /// Ends every process of the job, for a failure on this rank that the others cannot see.
+    /// Ends every process of the job (this one alone in a group of one) with exit status `code`,
+    /// for a failure on this rank that the others cannot see.
     public func abort(code: Int32) -> Never {
         if size > 1 { las_mpi_abort(code) }
         exit(code)

@@ -72,14 +72,21 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        let group: ProcessGroup
+        do { group = try ProcessGroup.join(collectiveTimeout: collectiveTimeout) } catch {
+            Console.error("\(error)")
+            throw ExitCode.failure
+        }
+        if group.rank > 0 { Console.errorPrefix = "las (rank \(group.rank)): " }
         do {
-            let group = try ProcessGroup.join(collectiveTimeout: collectiveTimeout)
-            if group.rank > 0 { Console.errorPrefix = "las (rank \(group.rank)): " }
             try train(console: Console(quiet: !group.isCoordinator), group: group)
         } catch let error as ExitCode {
             throw error
         } catch {
             Console.error("\(error)")
+            // The other ranks may be waiting for this one in a sum: MPI_Abort ends them now,
+            // under any launcher (some, such as srun by default, let the others run on).
+            if group.size > 1 { group.abort(code: 1) }
             throw ExitCode.failure
         }
     }
