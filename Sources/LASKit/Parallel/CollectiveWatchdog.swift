@@ -18,7 +18,8 @@ final class CollectiveWatchdog {
     init(rank: Int, timeout: Double) {
         self.rank = rank
         self.timeout = timeout
-        let thread = Thread { [unowned self] in self.watch() }
+        // The thread holds the watchdog for the life of the process, whoever else lets go of it.
+        let thread = Thread { self.watch() }
         thread.name = "las collective watchdog"
         thread.start()
     }
