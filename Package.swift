@@ -41,8 +41,10 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev"])]),
         // The one kernel OpenBLAS lacks: products against a weight packed once (packed_gemm.h).
         .target(name: "CKernels", cSettings: kernelSettings),
+        // Open MPI, loaded with dlopen only when mpirun launched the process (mpi_loader.h).
+        .target(name: "CMPILoader", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "LASKit",
-                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS", "CCairo", "CKernels"],
+                dependencies: ["CSndFile", "CSampleRate", "CFFTW", "COpenBLAS", "CCairo", "CKernels", "CMPILoader"],
                 swiftSettings: optimized),
         .executableTarget(name: "las",
                           dependencies: ["LASKit",

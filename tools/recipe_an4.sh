@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # AN4 + FSDD recipe: prepare speaker-disjoint manifests, train, and score the held-out speakers.
-#   tools/recipe_an4.sh [OUTPUT_DIR] [extra las train options...]
+#   tools/recipe_an4.sh [OUTPUT_DIR] [extra las train options...] [--global-batch N]
+#   RANKS=2 THREADS=1 MPIRUN_OPTIONS=--allow-run-as-root tools/recipe_an4.sh   # 2 processes, same global batch
 # AN4 dev = the 8 speakers the PyTorch peer holds out; FSDD dev = speaker lucas; Speech Commands
 # dev = 11 of its 41 speakers (tools/prepare_speech_commands.py).
 # Training data = the other speakers of all three, plus 200 connected digit strings spliced from

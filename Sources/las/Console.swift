@@ -4,13 +4,20 @@ import Foundation
 /// and a one-line progress display redrawn in place when stderr is a terminal.
 final class Console {
     let isTerminal = isatty(STDERR_FILENO) != 0
+    /// Prints nothing but errors: the console of a data-parallel rank other than 0.
+    let quiet: Bool
     private var progressShown = false
+    /// What starts every error line: `las: `, or `las (rank N): ` on a data-parallel rank N > 0.
+    static var errorPrefix = "las: "
+
+    init(quiet: Bool = false) { self.quiet = quiet }
 
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("las: \(message)\n".utf8))
+        FileHandle.standardError.write(Data("\(errorPrefix)\(message)\n".utf8))
     }
 
     func line(_ message: String) {
+        guard !quiet else { return }
         endProgress()
         print(message)
         fflush(stdout)
@@ -18,7 +25,7 @@ final class Console {
 
     /// Redraws the progress line on a terminal; elsewhere prints nothing (plain lines come via `line`).
     func progress(_ message: String) {
-        guard isTerminal else { return }
+        guard isTerminal && !quiet else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))
         progressShown = true
     }

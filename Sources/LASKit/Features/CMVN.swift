@@ -115,6 +115,14 @@ public struct CMVNAccumulator: Sendable {
         sumOfSquares = [Double](repeating: 0, count: bins)
     }
 
+    /// Sums made elsewhere (another process's, in data-parallel training).
+    public init(bins: Int, frames: Int, sum: [Double], sumOfSquares: [Double]) throws {
+        guard sum.count == bins && sumOfSquares.count == bins else {
+            throw CMVNError.binMismatch(expected: bins, got: sum.count)
+        }
+        self.bins = bins; self.frames = frames; self.sum = sum; self.sumOfSquares = sumOfSquares
+    }
+
     public mutating func add(_ features: FeatureMatrix) throws {
         guard features.bins == bins else { throw CMVNError.binMismatch(expected: bins, got: features.bins) }
         let frames = features.frames, bins = self.bins

@@ -23,6 +23,33 @@ public struct Dropout {
         return mask
     }
 
+    /// Time-major x [T, B, W] with one generator per utterance b, which draws the masks of its
+    /// `lengths[b]` frames in time order and nothing for its padding (left masked to zero): an
+    /// utterance's masks, and what its generator draws next, are the same whatever the batch's
+    /// padded length, so a batch split across processes draws what the whole batch would.
+    public func forward(_ x: inout [Float], steps T: Int, batch B: Int, width W: Int, lengths: [Int],
+                        rngs: inout [SplitMix64]) -> [Float] {
+        guard probability > 0 else { return [] }
+        precondition(x.count == T * B * W && rngs.count == B && lengths.count == B)
+        let scale = 1 / (1 - probability)
+        var mask = [Float](repeating: 0, count: x.count)
+        let p = Double(probability)
+        for b in 0..<B {
+            for t in 0..<min(T, lengths[b]) {
+                let row = (t * B + b) * W
+                for w in row..<(row + W) {
+                    let m: Float = rngs[b].nextUniform() < p ? 0 : scale
+                    mask[w] = m
+                    x[w] *= m
+                }
+            }
+        }
+        for b in 0..<B where lengths[b] < T {
+            for t in lengths[b]..<T { for w in (t * B + b) * W..<((t * B + b) * W + W) { x[w] = 0 } }
+        }
+        return mask
+    }
+
     /// dx = dy ⊙ mask (an empty mask means dropout was off).
     public func backward(_ dy: inout [Float], mask: [Float]) {
         guard !mask.isEmpty else { return }

@@ -90,6 +90,13 @@ public struct Speller: ParameterContainer {
     /// first is, with probability p, replaced by the model's own greedy choice at the previous step.
     public func forward(memory: AttentionMemory, inputTokens: [Int32], steps L: Int,
                         samplingProbability: Float = 0, rng: inout SplitMix64) -> Trace {
+        var rngs = rng.split(memory.utterances)
+        return forward(memory: memory, inputTokens: inputTokens, steps: L, samplingProbability: samplingProbability, rngs: &rngs)
+    }
+
+    /// As above with one generator per utterance for the scheduled-sampling draws.
+    public func forward(memory: AttentionMemory, inputTokens: [Int32], steps L: Int,
+                        samplingProbability: Float = 0, rngs: inout [SplitMix64]) -> Trace {
         let B = memory.utterances, T = memory.frames
         precondition(inputTokens.count == L * B)
         let trace = Trace(steps: L, batch: B, memory: memory, speller: self)
@@ -117,7 +124,7 @@ public struct Speller: ParameterContainer {
             for i in 0..<L {
                 for b in 0..<B {
                     var tok = inputTokens[i * B + b]
-                    if i > 0 && samplingProbability > 0 && rng.nextUniform() < Double(samplingProbability) {
+                    if i > 0 && samplingProbability > 0 && rngs[b].nextUniform() < Double(samplingProbability) {
                         tok = Int32(Self.argmax(lp.baseAddress! + ((i - 1) * B + b) * V, count: V))
                     }
                     trace.inputTokens[i * B + b] = tok

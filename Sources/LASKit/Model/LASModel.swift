@@ -64,11 +64,24 @@ public final class LASModel: ParameterContainer {
     /// every parameter's `grad` (the caller zeroes them).
     public func loss(_ batch: FeatureBatch, targets: [[Int32]], training: Bool, backward: Bool,
                      samplingProbability: Float = 0, rng: inout SplitMix64) throws -> LossResult {
+        var rngs = rng.split(batch.count)
+        return try loss(batch, targets: targets, training: training, backward: backward,
+                        samplingProbability: samplingProbability, rngs: &rngs)
+    }
+
+    /// As above with one generator per utterance (dropout masks, then scheduled sampling), so an
+    /// utterance's loss and gradient do not depend on the rest of its batch. `normalizer`: the
+    /// losses are summed over the batch and divided by it (nil: the batch size, a mean); a
+    /// rank of data-parallel training divides by the global batch size, so that the ranks'
+    /// gradients add up to the gradient of the global batch's mean loss.
+    public func loss(_ batch: FeatureBatch, targets: [[Int32]], training: Bool, backward: Bool,
+                     samplingProbability: Float = 0, rngs: inout [SplitMix64], normalizer: Int? = nil) throws -> LossResult {
         let B = batch.count, E = config.encoderOutputSize
-        precondition(targets.count == B)
+        precondition(targets.count == B && rngs.count == B)
+        let N = Float(normalizer ?? B)
         var cache = Listener.Cache()
         let h = listener.forward(batch.features, steps: batch.steps, batch: B, lengths: batch.lengths,
-                                 training: training, rng: &rng, cache: &cache)
+                                 training: training, rngs: &rngs, cache: &cache)
         let T2 = cache.outputSteps, lengths2 = cache.outputLengths
         if let short = lengths2.firstIndex(where: { $0 < 1 }) {
             throw ModelError.utteranceTooShort(index: short, frames: batch.lengths[short], needed: config.timeReduction)
@@ -77,17 +90,17 @@ public final class LASModel: ParameterContainer {
         let memory = speller.attention.memory(encoder: encoder, utterances: B, frames: T2, lengths: lengths2)
         let (inputs, outputs, L) = Self.teacherForcing(targets)
         let trace = speller.forward(memory: memory, inputTokens: inputs, steps: L,
-                                    samplingProbability: samplingProbability, rng: &rng)
+                                    samplingProbability: samplingProbability, rngs: &rngs)
         let λ = ctcHead == nil ? 0 : config.ctcWeight
         let ce = LabelSmoothedCrossEntropy.evaluate(logits: trace.logits, targets: outputs, classes: config.vocabularySize,
-                                                    smoothing: config.labelSmoothing, normalizer: Float(B))
+                                                    smoothing: config.labelSmoothing, normalizer: N)
         var result = LossResult(loss: Double(1 - λ) * ce.loss, attentionLoss: ce.loss, ctcLoss: 0,
                                 tokens: ce.tokens, correctTokens: ce.correct)
         var ctcGradient: [Float] = []
         if let ctcHead {
             let logits = ctcHead.forward(h, rows: T2 * B)
             let ctc = CTCLoss.evaluate(logits: logits, steps: T2, batch: B, classes: config.vocabularySize,
-                                       lengths: lengths2, targets: targets, blank: Self.padID, normalizer: Float(B))
+                                       lengths: lengths2, targets: targets, blank: Self.padID, normalizer: N)
             result.ctcLoss = ctc.loss
             result.loss += Double(λ) * ctc.loss
             if backward {

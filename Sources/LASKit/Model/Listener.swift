@@ -36,6 +36,13 @@ public struct Listener: ParameterContainer {
     /// x is time-major [T, B, D]; returns time-major [T', B, 2H], zero on padding.
     public func forward(_ x: [Float], steps T: Int, batch B: Int, lengths: [Int],
                         training: Bool, rng: inout SplitMix64, cache: inout Cache) -> [Float] {
+        var rngs = rng.split(B)
+        return forward(x, steps: T, batch: B, lengths: lengths, training: training, rngs: &rngs, cache: &cache)
+    }
+
+    /// As above with one generator per utterance for the dropout masks.
+    public func forward(_ x: [Float], steps T: Int, batch B: Int, lengths: [Int],
+                        training: Bool, rngs: inout [SplitMix64], cache: inout Cache) -> [Float] {
         cache = Cache()
         var h = x, t = T, lens = lengths, width = inputSize
         for (l, layer) in layers.enumerated() {
@@ -47,7 +54,7 @@ public struct Listener: ParameterContainer {
             var c = BidirectionalLSTM.Cache()
             h = layer.forward(h, steps: t, batch: B, lengths: lens, cache: &c)
             cache.layers.append(c)
-            cache.masks.append(training ? dropout.forward(&h, rng: &rng) : [])
+            cache.masks.append(training ? dropout.forward(&h, steps: t, batch: B, width: layer.outputSize, lengths: lens, rngs: &rngs) : [])
             width = layer.outputSize
         }
         cache.outputSteps = t

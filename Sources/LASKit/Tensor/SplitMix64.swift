@@ -7,6 +7,13 @@ public struct SplitMix64: RandomNumberGenerator {
     /// 64-bit constant before mixing, so neighbouring streams are unrelated.
     public init(seed: UInt64, stream: Int) { state = seed ^ (UInt64(stream + 1) &* 0xD1B5_4A32_D192_ED03) }
 
+    /// `count` generators seeded from this one's next draws: one per utterance of a batch, so
+    /// what is drawn for an utterance does not depend on which others share its batch (or its
+    /// process, in data-parallel training).
+    public mutating func split(_ count: Int) -> [SplitMix64] {
+        (0..<count).map { _ in SplitMix64(seed: next()) }
+    }
+
     @inline(__always)
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -12,9 +12,16 @@ public struct LabeledExample {
     public var waveforms: [[Float]]
     public var targets: [Int32]
     public var frames: Int { variants[0].frames }
+    /// False for a placeholder: an utterance another rank computes, of which this rank only
+    /// needs the length (to cut the same batches).
+    public var hasFeatures: Bool { variants[0].bins > 0 }
 
     public init(utterance: Utterance, variants: [FeatureMatrix], waveforms: [[Float]] = [], targets: [Int32]) {
         self.utterance = utterance; self.variants = variants; self.waveforms = waveforms; self.targets = targets
+    }
+
+    public static func placeholder(utterance: Utterance, frames: Int) -> LabeledExample {
+        LabeledExample(utterance: utterance, variants: [FeatureMatrix(frames: frames, bins: 0, values: [])], targets: [])
     }
 }
 
@@ -103,16 +110,23 @@ public enum LabeledFeatures {
     public static func statistics(_ examples: [LabeledExample], bins: Int, subtractsUtteranceMean: Bool = false,
                                   silenceLevel: Float? = nil) throws -> CMVN {
         var acc = CMVNAccumulator(bins: bins)
-        for e in examples {
+        try accumulate(examples, into: &acc, subtractsUtteranceMean: subtractsUtteranceMean, silenceLevel: silenceLevel)
+        return try acc.finalize(subtractsUtteranceMean: subtractsUtteranceMean, silenceLevel: silenceLevel)
+    }
+
+    /// The sums `statistics` finalizes, added to `acc` (placeholders add nothing).
+    public static func accumulate(_ examples: [LabeledExample], into acc: inout CMVNAccumulator,
+                                  subtractsUtteranceMean: Bool = false, silenceLevel: Float? = nil) throws {
+        for e in examples where e.hasFeatures {
             var features = e.variants[0]
             if subtractsUtteranceMean { CMVN.subtractUtteranceMean(&features, silenceLevel: silenceLevel) }
             try acc.add(features)
         }
-        return try acc.finalize(subtractsUtteranceMean: subtractsUtteranceMean, silenceLevel: silenceLevel)
     }
 
+    /// Normalizes every variant of every example with features (placeholders stay as they are).
     public static func normalize(_ examples: inout [LabeledExample], with cmvn: CMVN) throws {
-        for i in examples.indices {
+        for i in examples.indices where examples[i].hasFeatures {
             for v in examples[i].variants.indices { try cmvn.apply(to: &examples[i].variants[v]) }
         }
     }

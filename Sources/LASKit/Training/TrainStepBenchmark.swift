@@ -3,7 +3,9 @@ import Foundation
 /// The train-step benchmark, on terms a PyTorch implementation of the model can be timed on
 /// too (`tools/bench_vs_peer.sh` says which and how): las-bench
 /// configuration, N(0, 1) features, random targets of exactly `tokens` characters;
-/// 3 warm-up and 10 timed steps of forward, backward, clipping at 5 and Adam 1e-3.
+/// 3 warm-up and 10 timed steps of forward, backward, clipping at 5 and Adam 1e-3. Under
+/// mpirun each rank computes its share of the batch and the gradients are summed as in
+/// training, so the step time includes that sum.
 public struct TrainStepBenchmark {
     public var batch = 16
     public var frames = 300
@@ -20,11 +22,14 @@ public struct TrainStepBenchmark {
         public var encoder_ms_median: Double
         public var params: Int
         public var batch: Int, frames: Int, tokens: Int, threads: Int
+        /// Processes sharing each batch, and the median time of the gradient sum within a step.
+        public var ranks = 1
+        public var allreduce_ms_median = 0.0
         /// OpenBLAS's kernel family (`BLASKernels.current`): figures from different families do not compare.
         public var blas_core = BLASKernels.current
     }
 
-    public func run(threads: Int) throws -> Result {
+    public func run(threads: Int, group: ProcessGroup = .single) throws -> Result {
         BLASThreads.set(threads)
         HeapRetention.keepFreedMemory()
         let model = LASModel(config: config, seed: 1)
@@ -35,11 +40,22 @@ public struct TrainStepBenchmark {
         let fb = FeatureBatch(features: x, steps: frames, count: batch, width: config.inputSize,
                               lengths: [Int](repeating: frames, count: batch))
         let targets = (0..<batch).map { _ in (0..<tokens).map { _ in Int32(2 + rng.next() % UInt64(config.vocabularySize - 2)) } }
-        var times: [Double] = [], encoderTimes: [Double] = []
+        let mine = group.share.positions(count: batch)
+        let share = FeatureBatch(features: Self.utterances(mine, of: x, frames: frames, batch: batch, width: config.inputSize),
+                                 steps: frames, count: mine.count, width: config.inputSize,
+                                 lengths: [Int](repeating: frames, count: mine.count))
+        let exchange = group.size > 1 ? GradientExchange(parameters: model.parameters, scalars: 1) : nil
+        var times: [Double] = [], encoderTimes: [Double] = [], sumTimes: [Double] = []
         for i in 0..<(warmup + steps) {
             let start = DispatchTime.now().uptimeNanoseconds
             model.zeroGrad()
-            _ = try model.loss(fb, targets: targets, training: true, backward: true, rng: &rng)
+            var rngs = rng.split(mine.count)
+            _ = try model.loss(share, targets: Array(targets[mine]), training: true, backward: true, rngs: &rngs, normalizer: batch)
+            if let exchange {
+                let s0 = DispatchTime.now().uptimeNanoseconds
+                _ = try exchange.sum([0], over: group)
+                if i >= warmup { sumTimes.append(Double(DispatchTime.now().uptimeNanoseconds - s0) / 1e6) }
+            }
             adam.update(gradientScale: clipScale(norm: gradientNorm(model.parameters), maxNorm: 5))
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
             if i >= warmup {
@@ -52,7 +68,16 @@ public struct TrainStepBenchmark {
         let median = Self.median(times)
         return Result(step_ms_median: median, utts_per_s: Double(batch) / (median / 1000),
                       encoder_ms_median: Self.median(encoderTimes), params: model.parameterCount,
-                      batch: batch, frames: frames, tokens: tokens, threads: threads)
+                      batch: batch, frames: frames, tokens: tokens, threads: threads,
+                      ranks: group.size, allreduce_ms_median: Self.median(sumTimes))
+    }
+
+    /// Utterances `range` of time-major features [frames, batch, width], time-major again.
+    static func utterances(_ range: Range<Int>, of x: [Float], frames: Int, batch: Int, width: Int) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(frames * range.count * width)
+        for t in 0..<frames { out += x[((t * batch + range.lowerBound) * width)..<((t * batch + range.upperBound) * width)] }
+        return out
     }
 
     static func median(_ v: [Double]) -> Double {

@@ -19,6 +19,7 @@ public enum TrainingEvent {
 public enum TrainingError: Error, CustomStringConvertible {
     case nonFiniteLoss(step: Int, loss: Double, checkpoint: String)
     case incompatibleResume(path: String, problem: String)
+    case replicasDiffer(rank: Int, step: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +27,8 @@ public enum TrainingError: Error, CustomStringConvertible {
             return "training stopped: the loss became \(loss) at step \(step); the last good checkpoint is \(checkpoint) (try a lower --learning-rate)"
         case let .incompatibleResume(path, problem):
             return "\(path): cannot resume: \(problem)"
+        case let .replicasDiffer(rank, step):
+            return "training stopped: rank \(rank)'s weights differ from rank 0's at step \(step) (the MPI library's sums are not the same on every rank)"
         }
     }
 }
@@ -33,8 +36,11 @@ public enum TrainingError: Error, CustomStringConvertible {
 /// The training loop: length-bucketed batches, SpecAugment and speed perturbation, joint
 /// CTC-attention loss, Adam with warm-up and cosine decay, gradient clipping; after every
 /// epoch the dev loss and greedy CER/WER, keeping the best model. Checkpoints every N steps
-/// and every epoch are atomic, and every random choice is a function of (seed, step), so a
-/// run resumed from a checkpoint continues exactly as if it had never stopped.
+/// and every epoch are atomic, and every random choice is a function of (seed, step, position
+/// in the batch), so a run resumed from a checkpoint continues exactly as if it had never
+/// stopped, and a run split over the ranks of a `ProcessGroup` computes what one process would:
+/// each rank takes its `RankShare` of every batch, the gradients are summed in one collective
+/// call, and every rank applies the same update to the same weights. Rank 0 alone writes files.
 public final class Trainer {
     public let recognizer: Recognizer
     public let options: TrainingOptions
@@ -43,8 +49,15 @@ public final class Trainer {
     public let directory: URL
     public let optimizer: Adam
     public private(set) var state = TrainerState()
+    /// Whether the last `run` returned because a rank was asked to stop, not because it finished.
+    public private(set) var stoppedOnRequest = false
+    /// The processes this run is split over (`ProcessGroup.single` outside mpirun).
+    public let group: ProcessGroup
     let batches: LengthBatches
-    let log: TrainingLog
+    /// Rank 0's; the other ranks write nothing.
+    let log: TrainingLog?
+    /// Packs the gradient, the loss and a stop request into the one sum per step (nil: one process).
+    let exchange: GradientExchange?
     /// Noise for multi-condition training: the recordings given, and the training waveforms as babble.
     let noisePool: NoisePool
     /// Features of corrupted waveforms, made in the step loop (one thread, one plan).
@@ -63,15 +76,21 @@ public final class Trainer {
     /// `noiseRecordings`: waveforms at the model's sample rate mixed in by multi-condition
     /// training (`options.multiCondition`), which corrupts the examples' `waveforms`.
     public init(recognizer: Recognizer, train: [LabeledExample], dev: [LabeledExample],
-                options: TrainingOptions, directory: URL, noiseRecordings: [[Float]] = []) throws {
+                options: TrainingOptions, directory: URL, noiseRecordings: [[Float]] = [],
+                group: ProcessGroup = .single) throws {
         guard !train.isEmpty else { throw TrainingDataError.empty(what: "training set") }
         guard !dev.isEmpty else { throw TrainingDataError.empty(what: "dev set") }
         self.recognizer = recognizer; self.options = options; self.train = train; self.dev = dev
-        self.directory = directory
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        self.directory = directory; self.group = group
         optimizer = Adam(parameters: recognizer.model.parameters, learningRate: options.learningRate)
         batches = LengthBatches(frames: train.map(\.frames), batchSize: options.batchSize)
-        log = try TrainingLog(path: directory.appendingPathComponent("train-log.jsonl").path)
+        if group.isCoordinator {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            log = try TrainingLog(path: directory.appendingPathComponent("train-log.jsonl").path)
+        } else {
+            log = nil
+        }
+        exchange = group.size > 1 ? GradientExchange(parameters: recognizer.model.parameters, scalars: 2) : nil
         noisePool = NoisePool(recordings: noiseRecordings, babble: train.compactMap(\.waveforms.first))
         filterbank = try LogMelFilterbank(config: recognizer.featureConfig)
     }
@@ -109,32 +128,18 @@ public final class Trainer {
         BLASThreads.set(options.threads)
         HeapRetention.keepFreedMemory()
         var reports: [TrainingEvent.Epoch] = []
-        try log.write(options)
-        let model = recognizer.model, width = model.config.inputSize
+        try log?.write(options)
+        let model = recognizer.model
         while state.epoch < options.epochs && state.step < totalSteps {
             let order = batches.order(epoch: state.epoch, seed: options.seed)
             let epochStart = Date()
             while state.batchInEpoch < order.count && state.step < totalSteps {
-                if shouldStop() { try saveCheckpoint(events); return reports }
+                if exchange == nil && shouldStop() { stoppedOnRequest = true; try saveCheckpoint(events); return reports }
                 let stepStart = Date()
                 let indices = order[state.batchInEpoch]
-                // Every random choice of this step comes from (seed, step).
-                var rng = SplitMix64(seed: options.seed, stream: state.step)
-                var utterances: [(values: [Float], frames: Int)] = []
-                let padded = options.multiCondition.map { $0.paddingProbability > 0 && Float(rng.nextUniform()) < $0.paddingProbability } ?? false
-                for i in indices {
-                    let e = train[i]
-                    let v = e.variants.count > 1 ? Int(rng.next() % UInt64(e.variants.count)) : 0
-                    var m = try trainingFeatures(e, variant: v, padded: padded, rng: &rng)
-                    options.specAugment?.apply(to: &m.values, frames: m.frames, bins: m.bins, rng: &rng)
-                    utterances.append((m.values, m.frames))
-                }
-                let batch = FeatureBatch(utterances, width: width)
-                model.zeroGrad()
-                let result = try model.loss(batch, targets: indices.map { train[$0].targets }, training: true, backward: true,
-                                            samplingProbability: options.samplingProbability, rng: &rng)
-                guard result.loss.isFinite else {
-                    throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: result.loss, checkpoint: checkpointPath)
+                let (loss, stopRequested) = try computeGradient(of: indices, shouldStop: shouldStop)
+                guard loss.isFinite else {
+                    throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: loss, checkpoint: checkpointPath)
                 }
                 let norm = gradientNorm(model.parameters)
                 guard norm.isFinite else {
@@ -145,19 +150,22 @@ public final class Trainer {
                 optimizer.update(gradientScale: clipScale(norm: norm, maxNorm: options.clipNorm))
                 state.step += 1
                 state.batchInEpoch += 1
-                state.epochLossSum += result.loss * Double(indices.count)
+                state.epochLossSum += loss * Double(indices.count)
                 state.epochUtterances += indices.count
                 let report = TrainingEvent.Step(epoch: state.epoch, step: state.step, batchInEpoch: state.batchInEpoch,
-                                                batchesPerEpoch: order.count, totalSteps: totalSteps, loss: result.loss,
+                                                batchesPerEpoch: order.count, totalSteps: totalSteps, loss: loss,
                                                 learningRate: lr,
                                                 utterancesPerSecond: Double(indices.count) / max(1e-9, Date().timeIntervalSince(stepStart)),
                                                 gradientNorm: norm)
                 events(.step(report))
-                if state.step % options.logEvery == 0 { try log.write(report) }
+                if state.step % options.logEvery == 0 { try log?.write(report) }
                 if state.step % options.checkpointEvery == 0 { try saveCheckpoint(events) }
+                // Ranks stop together, at the step one of them was asked to stop after.
+                if stopRequested { stoppedOnRequest = true; try saveCheckpoint(events); return reports }
             }
             if state.batchInEpoch < order.count { break }   // maxSteps reached mid-epoch
             let trainLoss = state.epochLossSum / Double(max(1, state.epochUtterances))
+            try checkReplicasAgree()
             let dev = try evaluateDev()
             let isBest = state.bestDevWER.map { dev.wer < $0 || (dev.wer == $0 && dev.cer < state.bestDevCER ?? .infinity) } ?? true
             let epochReport = TrainingEvent.Epoch(epoch: state.epoch, step: state.step, trainLoss: trainLoss, devLoss: dev.loss,
@@ -166,9 +174,9 @@ public final class Trainer {
             let snapshot = annotated(epoch: state.epoch + 1, dev: dev)
             if isBest {
                 state.bestDevWER = dev.wer; state.bestDevCER = dev.cer
-                try ModelFile.save(snapshot, to: bestPath)
+                if group.isCoordinator { try ModelFile.save(snapshot, to: bestPath) }
             }
-            if options.keptEpochModels > 0 {
+            if options.keptEpochModels > 0 && group.isCoordinator {
                 try ModelFile.save(snapshot, to: epochModelPath(state.epoch + 1))
                 let expired = epochModelPath(state.epoch + 1 - options.keptEpochModels)
                 if state.epoch + 1 > options.keptEpochModels { try? FileManager.default.removeItem(atPath: expired) }
@@ -177,13 +185,63 @@ public final class Trainer {
             state.batchInEpoch = 0
             state.epochLossSum = 0
             state.epochUtterances = 0
-            try log.write(epochReport)
-            try TrainingCurves.write(fromLog: logPath, into: directory.path)
+            try log?.write(epochReport)
+            // Rank 0 alone keeps the log, so it alone draws the curves.
+            if log != nil { try TrainingCurves.write(fromLog: logPath, into: directory.path) }
             reports.append(epochReport)
             events(.epoch(epochReport))
             try saveCheckpoint(events)
         }
         return reports
+    }
+
+    /// Leaves in the parameters' gradients the gradient of the mean loss over the global batch
+    /// `indices`: this rank computes its share, with the loss divided by the global batch size,
+    /// and the ranks' gradients are summed. Returns the batch's mean loss and whether any rank
+    /// was asked to stop (`shouldStop`, asked here only when there are several ranks).
+    func computeGradient(of indices: [Int], shouldStop: () -> Bool) throws -> (loss: Double, stop: Bool) {
+        let model = recognizer.model
+        // Every random choice comes from (seed, step, position in the batch), drawn alike on every
+        // rank: an utterance is augmented the same wherever it is computed.
+        var rng = SplitMix64(seed: options.seed, stream: state.step)
+        let padded = options.multiCondition.map { $0.paddingProbability > 0 && Float(rng.nextUniform()) < $0.paddingProbability } ?? false
+        let streams = rng.split(indices.count)
+        let mine = group.share.positions(count: indices.count)
+        model.zeroGrad()
+        var loss = 0.0
+        if !mine.isEmpty {
+            var rngs = Array(streams[mine])
+            var utterances: [(values: [Float], frames: Int)] = []
+            for (k, i) in zip(rngs.indices, indices[mine]) {
+                let e = train[i]
+                let v = e.variants.count > 1 ? Int(rngs[k].next() % UInt64(e.variants.count)) : 0
+                var m = try trainingFeatures(e, variant: v, padded: padded, rng: &rngs[k])
+                options.specAugment?.apply(to: &m.values, frames: m.frames, bins: m.bins, rng: &rngs[k])
+                utterances.append((m.values, m.frames))
+            }
+            let batch = FeatureBatch(utterances, width: model.config.inputSize)
+            loss = try model.loss(batch, targets: indices[mine].map { train[$0].targets }, training: true, backward: true,
+                                  samplingProbability: options.samplingProbability, rngs: &rngs, normalizer: indices.count).loss
+        }
+        guard let exchange else { return (loss, false) }
+        let sums = try exchange.sum([Float(loss), shouldStop() ? 1 : 0], over: group)
+        return (Double(sums[0]), sums[1] > 0)
+    }
+
+    /// Every rank applies the same update to the same summed gradient, so the weights stay
+    /// identical without being sent; that rests on the sum being bitwise the same on every
+    /// rank, which Open MPI's algorithms give. Once an epoch each rank's checksum of its weights
+    /// is shared (one small sum) and compared, so a drift stops the run instead of going unseen.
+    func checkReplicasAgree() throws {
+        guard group.size > 1 else { return }
+        var checksum = 0.0
+        for p in recognizer.model.parameters { for (k, v) in p.value.enumerated() { checksum += Double(v) * Double(k % 7 + 1) } }
+        var checksums = [Double](repeating: 0, count: group.size)
+        checksums[group.rank] = checksum
+        try group.sum(&checksums, what: "the weight checksums' sum")
+        if let r = checksums.firstIndex(where: { $0 != checksums[0] }) {
+            throw TrainingError.replicasDiffer(rank: r, step: state.step)
+        }
     }
 
     /// The current model, noting which epoch it is and how it scored on dev.
@@ -196,12 +254,14 @@ public final class Trainer {
     }
 
     func saveCheckpoint(_ events: (TrainingEvent) -> Void) throws {
+        guard group.isCoordinator else { return }
         try Checkpoint.save(recognizer, optimizer: optimizer, state: state, options: options, to: checkpointPath)
         events(.checkpoint(path: checkpointPath))
     }
 
     /// Teacher-forced dev loss, and error rates of the decoding users get (beam search, joint
-    /// with CTC when the model has a CTC head), no augmentation.
+    /// with CTC when the model has a CTC head), no augmentation. The dev batches are dealt out
+    /// round-robin over the ranks and their sums added up, so every rank gets the same figures.
     public func evaluateDev() throws -> (loss: Double, cer: Double, wer: Double) {
         let model = recognizer.model
         var rng = SplitMix64(seed: 0)
@@ -214,7 +274,7 @@ public final class Trainer {
         var search = BeamSearch(beamSize: options.beamSize)
         search.ctcWeight = options.ctcWeight
         search.threads = self.options.threads
-        for indices in devBatches {
+        for (j, indices) in devBatches.enumerated() where group.share.owns(j) {
             let batch = FeatureBatch(indices.map { (dev[$0].variants[0].values, dev[$0].frames) }, width: model.config.inputSize)
             let r = try model.loss(batch, targets: indices.map { dev[$0].targets }, training: false, backward: false, rng: &rng)
             lossSum += r.loss * Double(indices.count)
@@ -226,6 +286,18 @@ public final class Trainer {
                 words += wordErrors(reference: reference, hypothesis: hypothesis)
                 chars += characterErrors(reference: reference, hypothesis: hypothesis)
             }
+        }
+        if group.size > 1 {
+            var sums = [lossSum] + [words, chars].flatMap {
+                [$0.substitutions, $0.deletions, $0.insertions, $0.referenceLength].map(Double.init)
+            }
+            try group.sum(&sums, what: "the dev scores' sum")
+            lossSum = sums[0]
+            func counts(_ k: Int) -> ErrorCounts {
+                ErrorCounts(substitutions: Int(sums[k]), deletions: Int(sums[k + 1]), insertions: Int(sums[k + 2]),
+                            referenceLength: Int(sums[k + 3]))
+            }
+            words = counts(1); chars = counts(5)
         }
         return (lossSum / Double(dev.count), chars.rate, words.rate)
     }

@@ -9,6 +9,7 @@ struct BenchCommand: ParsableCommand {
             BenchFeaturesCommand.self,
             BenchTrainStepCommand.self,
             BenchDecodeCommand.self,
+            BenchAllreduceCommand.self,
         ]
     )
 }

@@ -12,7 +12,9 @@ struct BenchTrainStepCommand: ParsableCommand {
         30 symbols), feeds random N(0,1) features and random targets of exactly --tokens \
         characters, runs 3 warm-up and 10 timed steps, and prints one JSON line: \
         step_ms_median, utts_per_s, encoder_ms_median (inference forward), params. \
-        tools/bench_vs_peer.sh times a PyTorch implementation on the same terms.
+        tools/bench_vs_peer.sh times a PyTorch implementation on the same terms. Under mpirun \
+        the processes share each batch as `las train` does (--batch stays the global batch), \
+        and allreduce_ms_median is the gradient sum's share of a step; rank 0 prints.
         """)
 
     @Option(help: "Utterances per batch.") var batch = 16
@@ -34,7 +36,10 @@ struct BenchTrainStepCommand: ParsableCommand {
         bench.batch = batch; bench.frames = frames; bench.tokens = tokens
         bench.config.attention = attention; bench.config.attentionHeads = attentionHeads
         if let problem = bench.config.problem { throw ValidationError(problem) }
-        let result = try bench.run(threads: threads)
-        print(try JSONLine.encode(result))
+        let group = try ProcessGroup.join(collectiveTimeout: 600)
+        guard batch >= group.size else { throw ValidationError("--batch must be at least the \(group.size) processes") }
+        let result = try bench.run(threads: threads, group: group)
+        group.finish()
+        if group.isCoordinator { print(try JSONLine.encode(result)) }
     }
 }

@@ -26,6 +26,11 @@ struct TrainCommand: ParsableCommand {
         curves.svg and curves.png (loss, dev WER and CER per epoch; `las plot` redraws them). \
         After an interruption, run the same command with --resume. Ctrl-C stops after saving \
         a checkpoint.
+
+        Launched by mpirun (`mpirun -np 4 las train ...`), the processes train one model \
+        together: --batch is the global batch, split across them, and the result is the one a \
+        single process would compute with the same --batch and --seed. Rank 0 alone writes DIR \
+        and prints; --resume works with any number of processes while --batch stays the same.
         """)
 
     @Option(help: ArgumentHelp("Training data: a JSONL manifest or a Kaldi data folder.", valueName: "DATA"))
@@ -49,6 +54,8 @@ struct TrainCommand: ParsableCommand {
     var multiCondition = false
     @Option(help: ArgumentHelp("Noise recording, or folder of them, mixed in by multi-condition training (repeatable; implies --multi-condition).", valueName: "FILE|DIR"))
     var noise: [String] = []
+    @Option(help: ArgumentHelp("Under mpirun: seconds a sum over the processes may wait for the others before the job is stopped as hung.", valueName: "SECONDS"))
+    var collectiveTimeout: Double = 600
     @Flag(help: "Continue from DIR/checkpoint.safetensors.") var resume = false
     @Flag(help: "Fail if any listed audio file is missing or unreadable.") var strict = false
 
@@ -64,15 +71,25 @@ struct TrainCommand: ParsableCommand {
         }
         if let keepEpochs, keepEpochs < 0 { throw ValidationError("--keep-epochs must not be negative") }
         if let learningRate, !(learningRate > 0) { throw ValidationError("--learning-rate must be positive") }
+        if !(collectiveTimeout > 0) { throw ValidationError("--collective-timeout must be positive") }
     }
 
     func run() throws {
+        let group: ProcessGroup
+        do { group = try ProcessGroup.join(collectiveTimeout: collectiveTimeout) } catch {
+            Console.error("\(error)")
+            throw ExitCode.failure
+        }
+        if group.rank > 0 { Console.errorPrefix = "las (rank \(group.rank)): " }
         do {
-            try train(console: Console())
+            try train(console: Console(quiet: !group.isCoordinator), group: group)
         } catch let error as ExitCode {
             throw error
         } catch {
             Console.error("\(error)")
+            // The other ranks may be waiting for this one in a sum: MPI_Abort ends them now,
+            // under any launcher (some, such as srun by default, let the others run on).
+            if group.size > 1 { group.abort(code: 1) }
             throw ExitCode.failure
         }
     }
@@ -115,7 +132,8 @@ struct TrainCommand: ParsableCommand {
         return (model, training)
     }
 
-    func train(console: Console) throws {
+    /// Trains with `group`'s processes (one outside mpirun); each rank runs this same function.
+    func train(console: Console, group: ProcessGroup) throws {
         var (modelConfig, options) = try options()
         let directory = URL(fileURLWithPath: output)
         let checkpointPath = directory.appendingPathComponent("checkpoint.safetensors").path
@@ -126,10 +144,14 @@ struct TrainCommand: ParsableCommand {
             }
             resumed = try Checkpoint.load(checkpointPath)
             options = resumed!.options
+            // The global batch, not the number of processes, decides every step: any rank count may resume.
             if let maxSteps { options.maxSteps = maxSteps }
             if let epochs { options.epochs = epochs }
             if let keepEpochs { options.keptEpochModels = keepEpochs }
             console.line("resuming from \(checkpointPath) at step \(resumed!.state.step), epoch \(resumed!.state.epoch + 1)")
+        }
+        if options.batchSize < group.size {
+            throw CommandError("--batch \(options.batchSize) is the global batch and must be at least the \(group.size) processes mpirun started")
         }
         let trainSet = try loadData(train, strict: strict, console: console)
         let devSet = try loadData(dev, strict: strict, console: console)
@@ -143,31 +165,48 @@ struct TrainCommand: ParsableCommand {
         if let r = resumed { modelConfig = r.recognizer.model.config }
 
         /// Training utterances get every augmented copy the options ask for; dev ones none.
-        func featurize(_ set: [Utterance], name: String, augmented: Bool) throws -> [LabeledExample] {
-            let start = Date()
-            let (examples, failures) = try LabeledFeatures.compute(
+        func featurize(_ set: [Utterance], name: String, augmented: Bool) throws -> (examples: [LabeledExample], failures: [LabeledFeatures.Failure]) {
+            let result = try LabeledFeatures.compute(
                 set, featureConfig: featureConfig, speeds: augmented ? options.speeds : [],
                 warpFactors: augmented ? options.vocalTractWarps : [], narrowband: augmented && options.narrowband,
                 keepWaveforms: augmented && options.multiCondition != nil,
                 vocabulary: vocabulary, normalizer: normalizer, threads: options.threads) { done in console.progress("features \(name): \(done)/\(set.count)") }
             console.endProgress()
+            return result
+        }
+        /// Reports what could not be read (each rank its own) and the set's size (all ranks' utterances).
+        func report(_ examples: [LabeledExample], failures: [LabeledFeatures.Failure], failureCount: Int,
+                    name: String, start: Date) throws -> [LabeledExample] {
             for f in failures { Console.error("\(f)") }
-            if !failures.isEmpty {
-                if strict { throw CommandError("\(name): \(failures.count) utterances could not be read (--strict)") }
-                console.line("\(name): skipped \(failures.count) unreadable utterances")
+            if failureCount > 0 {
+                if strict { throw CommandError("\(name): \(failureCount) utterances could not be read (--strict)") }
+                console.line("\(name): skipped \(failureCount) unreadable utterances")
             }
             let seconds = examples.reduce(0) { $0 + Double($1.frames) } * featureConfig.secondsPerFrame
             console.line(String(format: "%@: %d utterances, %.1f minutes of audio, features in %.1f s", name,
                                 examples.count, seconds / 60, Date().timeIntervalSince(start)))
             return examples
         }
-        var trainExamples = try featurize(trainSet, name: "train", augmented: true)
-        var devExamples = try featurize(devSet, name: "dev", augmented: false)
+        // Each rank featurizes only the training utterances of its shares (ShardedFeatures);
+        // the dev set is small, and every rank featurizes all of it.
+        let silenceLevel = CMVN.silenceLevel(of: try LogMelFilterbank(config: featureConfig))
+        let trainStart = Date()
+        let sharded = try ShardedFeatures.compute(
+            trainSet, batchSize: options.batchSize, bins: featureConfig.numMelBins, group: group,
+            featurize: { try featurize($0, name: "train", augmented: true) },
+            accumulate: { acc, examples in
+                try LabeledFeatures.accumulate(examples, into: &acc, subtractsUtteranceMean: options.utteranceMeanNormalization,
+                                               silenceLevel: silenceLevel)
+            })
+        var trainExamples = try report(sharded.examples, failures: sharded.failures, failureCount: sharded.failureCount,
+                                       name: "train", start: trainStart)
+        let devStart = Date(), devFeatures = try featurize(devSet, name: "dev", augmented: false)
+        var devExamples = try report(devFeatures.examples, failures: group.isCoordinator ? devFeatures.failures : [],
+                                     failureCount: devFeatures.failures.count, name: "dev", start: devStart)
         guard !trainExamples.isEmpty else { throw CommandError("\(train): no usable training utterances") }
         guard !devExamples.isEmpty else { throw CommandError("\(dev): no usable dev utterances") }
-        let cmvn = try resumed?.recognizer.cmvn ?? LabeledFeatures.statistics(
-            trainExamples, bins: featureConfig.numMelBins, subtractsUtteranceMean: options.utteranceMeanNormalization,
-            silenceLevel: CMVN.silenceLevel(of: LogMelFilterbank(config: featureConfig)))
+        let cmvn = try resumed?.recognizer.cmvn ?? sharded.statistics.finalize(
+            subtractsUtteranceMean: options.utteranceMeanNormalization, silenceLevel: silenceLevel)
         let noiseRecordings = try AudioPaths.expand(options.multiCondition?.noiseFiles ?? []).map { path in
             do { return try AudioFile(path, sampleRate: featureConfig.sampleRate).samples } catch {
                 throw CommandError("\(error) (a --noise recording)")
@@ -184,16 +223,21 @@ struct TrainCommand: ParsableCommand {
         let recognizer = Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer,
                                     featureConfig: featureConfig, cmvn: cmvn, notes: notes)
         let trainer = try Trainer(recognizer: recognizer, train: trainExamples, dev: devExamples,
-                                  options: options, directory: directory, noiseRecordings: noiseRecordings)
+                                  options: options, directory: directory, noiseRecordings: noiseRecordings, group: group)
         if let resumed { try trainer.resume(from: resumed, path: checkpointPath) }
         console.line("model: \(model.parameterCount) parameters, vocabulary \(vocabulary.count), "
                      + "\(trainer.totalSteps) steps planned (\(options.epochs) epochs of \(trainExamples.count / options.batchSize + (trainExamples.count % options.batchSize > 0 ? 1 : 0)) batches)")
 
+        if group.size > 1 {
+            console.line("data-parallel: \(group.size) processes, global batch \(options.batchSize) "
+                         + "(\(options.batchSize / group.size)-\((options.batchSize + group.size - 1) / group.size) utterances each)")
+        }
         let interrupt = InterruptFlag()
         let progress = TrainingProgress(console: console, epochs: options.epochs)
         try trainer.run(events: { progress.handle($0) }, shouldStop: { interrupt.isSet })
         console.endProgress()
-        if interrupt.isSet {
+        group.finish()
+        if trainer.stoppedOnRequest {
             console.line("interrupted: checkpoint saved to \(trainer.checkpointPath); continue with --resume")
             throw ExitCode(130)
         }
