@@ -47,19 +47,21 @@ public final class ProcessGroup {
 
     /// Replaces `values` on every rank by their element-wise sum over all ranks.
     public func sum(_ values: inout [Float], what: String) throws {
-        guard size > 1 else { return }
-        guard values.count <= Int(Int32.max) else { throw ProcessGroupError.tooLarge(count: values.count) }
-        let status = watchdog!.guarding(what) {
-            values.withUnsafeMutableBufferPointer { las_mpi_allreduce_sum_float($0.baseAddress, Int32($0.count)) }
-        }
-        guard status == 0 else { throw ProcessGroupError.failed(call: "MPI_Allreduce (\(what))", code: status) }
+        try allreduce(&values, what: what, las_mpi_allreduce_sum_float)
     }
 
     public func sum(_ values: inout [Double], what: String) throws {
+        try allreduce(&values, what: what, las_mpi_allreduce_sum_double)
+    }
+
+    /// One MPI_Allreduce (sum) of `values` through the C shim's call for their element type,
+    /// under the watchdog.
+    private func allreduce<T>(_ values: inout [T], what: String,
+                              _ call: (UnsafeMutablePointer<T>?, Int32) -> Int32) throws {
         guard size > 1 else { return }
         guard values.count <= Int(Int32.max) else { throw ProcessGroupError.tooLarge(count: values.count) }
         let status = watchdog!.guarding(what) {
-            values.withUnsafeMutableBufferPointer { las_mpi_allreduce_sum_double($0.baseAddress, Int32($0.count)) }
+            values.withUnsafeMutableBufferPointer { call($0.baseAddress, Int32($0.count)) }
         }
         guard status == 0 else { throw ProcessGroupError.failed(call: "MPI_Allreduce (\(what))", code: status) }
     }
