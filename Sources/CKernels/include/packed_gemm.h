@@ -28,11 +28,30 @@ void las_pack(int k, int n, const float *b, long stride_k, long stride_n, float 
 void las_packed_gemm(int m, int n, int k, const float *a, long lda, const float *packed, int packed_k,
                      float beta, float *c, long ldc);
 
-/// 1 when las_packed_gemm uses the AVX2/FMA kernel on this CPU, 0 when the portable one.
-int las_packed_gemm_vectorized(void);
+/// Kernel levels: 0 portable C, 1 AVX2/FMA (8-float vectors), 2 AVX-512F (16-float vectors).
+/// las_packed_gemm uses the highest level the CPU runs, or less when the environment variable
+/// LAS_KERNEL (portable, avx2 or avx512; read at the first product) or las_packed_gemm_set_level
+/// asks for less; LAS_KERNEL=avx512-on-avx2 is las_packed_gemm_emulate_avx512 from the start.
+/// The levels differ only in float rounding (order of summation).
 
-/// Forces the portable kernel (0) or allows the vectorized one again (1); for tests.
-void las_packed_gemm_allow_vectorized(int allow);
+/// The highest level this CPU (and build) runs.
+int las_packed_gemm_supported_level(void);
+
+/// The level products use now.
+int las_packed_gemm_level(void);
+
+/// Uses at most `level` (for tests and benchmarks); returns the level now used, which is lower
+/// than asked when the CPU lacks the instructions.
+int las_packed_gemm_set_level(int level);
+
+/// Tests only: while on, level 2 runs the AVX-512 kernel's source compiled for AVX2 (the same
+/// operations in the same order, so the same results bit for bit), which checks its arithmetic
+/// on CPUs without AVX-512 and lets a CPU with it compare the two. Needs AVX2; returns whether
+/// emulation is now on.
+int las_packed_gemm_emulate_avx512(int on);
+
+/// Whether that emulation is on.
+int las_packed_gemm_emulating_avx512(void);
 
 #ifdef __cplusplus
 }

@@ -59,9 +59,28 @@ public final class PackedMatrix: @unchecked Sendable {
         min(columns, blocks.lowerBound * 16)..<min(columns, blocks.upperBound * 16)
     }
 
-    /// Whether products use the AVX2/FMA kernel on this CPU.
-    public static var isVectorized: Bool { las_packed_gemm_vectorized() != 0 }
+    /// The product kernels, by the instructions they need (`CKernels/packed_gemm.h`). They
+    /// differ only in float rounding: each sums in its own order.
+    public enum Kernel: Int32, Comparable, CaseIterable, Sendable {
+        case portable = 0, avx2 = 1, avx512 = 2
+        public static func < (a: Kernel, b: Kernel) -> Bool { a.rawValue < b.rawValue }
+    }
 
-    /// Restricts products to the portable kernel (false) or allows the vectorized one (true).
-    public static func allowVectorized(_ allow: Bool) { las_packed_gemm_allow_vectorized(allow ? 1 : 0) }
+    /// The best kernel this CPU runs.
+    public static var supportedKernel: Kernel { Kernel(rawValue: las_packed_gemm_supported_level()) ?? .portable }
+
+    /// The kernel products use: the best one, unless `LAS_KERNEL` or `use(_:)` asked for less.
+    public static var kernel: Kernel { Kernel(rawValue: las_packed_gemm_level()) ?? .portable }
+
+    /// Uses at most `kernel` (for tests and benchmarks); returns the kernel now used.
+    @discardableResult
+    public static func use(_ kernel: Kernel) -> Kernel { Kernel(rawValue: las_packed_gemm_set_level(kernel.rawValue)) ?? .portable }
+
+    /// While on, `.avx512` runs the AVX-512 kernel's source compiled for AVX2: the same results
+    /// bit for bit, on CPUs without AVX-512 (for tests). Returns whether it is on.
+    @discardableResult
+    public static func emulateAVX512(_ on: Bool) -> Bool { las_packed_gemm_emulate_avx512(on ? 1 : 0) != 0 }
+
+    /// Whether `.avx512` is emulated (`emulateAVX512(_:)`, or `LAS_KERNEL=avx512-on-avx2`).
+    public static var emulatesAVX512: Bool { las_packed_gemm_emulating_avx512() != 0 }
 }
