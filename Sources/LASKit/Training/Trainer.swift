@@ -266,7 +266,7 @@ public final class Trainer {
         let model = recognizer.model
         var rng = SplitMix64(seed: 0)
         var lossSum = 0.0
-        var words = ErrorCounts(), chars = ErrorCounts()
+        var scores: [UtteranceScore] = []
         let devBatches = LengthBatches(frames: dev.map(\.frames), batchSize: 32).batches
         var options = Transcriber.Options()
         options.beamSize = 4
@@ -283,10 +283,11 @@ public final class Trainer {
             for (k, i) in indices.enumerated() {
                 let reference = recognizer.normalizer.normalize(dev[i].utterance.text)
                 let hypothesis = recognizer.vocabulary.decode(hyps[k].first?.tokens ?? [])
-                words += wordErrors(reference: reference, hypothesis: hypothesis)
-                chars += characterErrors(reference: reference, hypothesis: hypothesis)
+                scores.append(UtteranceScore(id: dev[i].utterance.id, reference: reference, hypothesis: hypothesis))
             }
         }
+        let corpus = CorpusScore(scored: scores)
+        var words = corpus.wordCounts, chars = corpus.characterCounts
         if group.size > 1 {
             var sums = [lossSum] + [words, chars].flatMap {
                 [$0.substitutions, $0.deletions, $0.insertions, $0.referenceLength].map(Double.init)
