@@ -58,93 +58,172 @@ public struct BeamSearch {
     }
 
     func search(speller: Speller, memory: AttentionMemory, ctc: [CTCPrefixScorer]?) -> Output {
-        let λ = ctc == nil ? 0 : ctcWeight
-        let lm = languageModelWeight > 0 ? languageModel : nil, μ = lm == nil ? 0 : languageModelWeight
-        // With CTC, the attention proposes `preBeam` tokens per hypothesis and the joint score chooses
-        // (1.5 × beam as in ESPnet; at least 4, so that even greedy search can let CTC veto a loop).
-        let preBeam = min(speller.vocabularySize - 1, max(4, beamSize + beamSize / 2))
-        let U = memory.utterances, V = speller.vocabularySize
-        let limit = maxLength ?? (2 * (memory.lengths.max() ?? 0) + 10)
-        let decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beamSize,
-                                     threads: threads)
-        // live[u]: (row in the decoder, hypothesis) for utterance u.
-        var live: [[(row: Int, hyp: Hypothesis)]] = (0..<U).map { u in
-            [(u, Hypothesis(tokens: [], logProbability: 0, score: 0, ctc: ctc?[u].initial(), alignment: []))]
-        }
-        var ended = [[Hypothesis]](repeating: [], count: U)
-        var tokens = [Int32](repeating: LASModel.sosID, count: U)
+        var search = Search(self, speller: speller, memory: memory, ctc: ctc)
+        while search.steps < search.limit && search.live.contains(where: { !$0.isEmpty }) { search.step() }
+        return search.finish()
+    }
+
+    /// One way to extend a live hypothesis: its search score with `token`, which of the
+    /// utterance's live hypotheses it extends, and in joint CTC decoding which of the step's
+    /// CTC prefix states it reaches (-1 without CTC).
+    struct Candidate {
+        var score: Float
+        var hypothesis: Int
+        var token: Int32
+        var ctcState: Int
+    }
+
+    /// A live hypothesis and the decoder row that holds its state.
+    struct Live {
+        var row: Int
+        var hypothesis: Hypothesis
+    }
+
+    /// One search in progress: every utterance's live and ended hypotheses, the decoder whose
+    /// rows hold the live ones, and the scratch arrays each step reuses (no allocation per token).
+    struct Search {
+        let settings: BeamSearch
+        let decoder: SpellerDecoder
+        let ctc: [CTCPrefixScorer]?
+        let languageModel: CharacterNGram?
+        /// λ and μ, 0 when their scorer is off.
+        let ctcWeight: Float, languageModelWeight: Float
+        /// With CTC, the attention proposes `preBeam` tokens per hypothesis and the joint score
+        /// chooses (1.5 × beam as in ESPnet; at least 4, so that even greedy search can let CTC veto a loop).
+        let preBeam: Int
+        let limit: Int
+        let vocabularySize: Int
+        var live: [[Live]]
+        var ended: [[Hypothesis]]
+        /// The token each decoder row is fed next.
+        var tokens: [Int32]
         var steps = 0
-        var candidates: [(score: Float, row: Int, token: Int32, source: Int)] = []
-        candidates.reserveCapacity(beamSize * V)
-        var proposals: [(score: Float, row: Int, token: Int32, source: Int)] = []
-        var ctcStates: [CTCPrefixScorer.State?] = []
-        var lmRows = [Float](repeating: 0, count: lm == nil ? 0 : beamSize * V)
-        while steps < limit && live.contains(where: { !$0.isEmpty }) {
+        /// The decoder's log p_att of this step, [rows, V].
+        var logProbabilities = UnsafeBufferPointer<Float>(start: nil, count: 0)
+        var candidates: [Candidate] = []
+        var proposals: [Candidate] = []
+        var ctcStates: [CTCPrefixScorer.State] = []
+        /// Row k: log P_LM of every token after live hypothesis k of the utterance at hand.
+        var languageModelRows: [Float]
+        /// For each hypothesis that lives on after this step: the row it continues and its token.
+        var sources: [Int] = [], nextTokens: [Int32] = []
+
+        init(_ settings: BeamSearch, speller: Speller, memory: AttentionMemory, ctc: [CTCPrefixScorer]?) {
+            self.settings = settings
+            self.ctc = ctc
+            ctcWeight = ctc == nil ? 0 : settings.ctcWeight
+            languageModel = settings.languageModelWeight > 0 ? settings.languageModel : nil
+            languageModelWeight = languageModel == nil ? 0 : settings.languageModelWeight
+            let U = memory.utterances, V = speller.vocabularySize, beam = settings.beamSize
+            vocabularySize = V
+            preBeam = min(V - 1, max(4, beam + beam / 2))
+            limit = settings.maxLength ?? (2 * (memory.lengths.max() ?? 0) + 10)
+            decoder = SpellerDecoder(speller: speller, memory: memory, rowUtterance: Array(0..<U), capacity: U * beam,
+                                     threads: settings.threads)
+            live = (0..<U).map { u in
+                [Live(row: u, hypothesis: Hypothesis(tokens: [], logProbability: 0, score: 0, ctc: ctc?[u].initial(), alignment: []))]
+            }
+            ended = [[Hypothesis]](repeating: [], count: U)
+            tokens = [Int32](repeating: LASModel.sosID, count: U)
+            candidates.reserveCapacity(beam * V)
+            languageModelRows = [Float](repeating: 0, count: languageModel == nil ? 0 : beam * V)
+        }
+
+        /// One decoder step for every live hypothesis, then each utterance's beam chosen anew.
+        mutating func step() {
             decoder.step(tokens)
             steps += 1
-            var sources: [Int] = [], nextTokens: [Int32] = []
-            var nextLive = [[(row: Int, hyp: Hypothesis)]](repeating: [], count: U)
-            do { let lp = decoder.logProbabilities
-                for u in 0..<U where !live[u].isEmpty {
-                    let slots = beamSize - ended[u].count
-                    candidates.removeAll(keepingCapacity: true)
-                    ctcStates.removeAll(keepingCapacity: true)
-                    for (k, entry) in live[u].enumerated() {
-                        let row = lp.baseAddress! + entry.row * V
-                        proposals.removeAll(keepingCapacity: true)
-                        // (1 − λ)·log p_att + μ·log p_LM here; λ·log p_ctc below, for the pre-beam's survivors.
-                        if let lm {
-                            lmRows.withUnsafeMutableBufferPointer { lm.logProbabilities(after: entry.hyp.tokens[...], into: $0.baseAddress! + k * V) }
-                        }
-                        for tok in 1..<V {   // id 0 (blank/pad) is never emitted
-                            if forbidEndOfSentence && Int32(tok) == LASModel.eosID { continue }
-                            var score = (1 - λ) * (entry.hyp.logProbability + row[tok])
-                            if lm != nil { score += μ * (entry.hyp.languageModelLogProbability + lmRows[k * V + tok]) }
-                            proposals.append((score, entry.row, Int32(tok), k))
-                        }
-                        if let scorer = ctc?[u], let state = entry.hyp.ctc {
-                            Self.selectTop(&proposals, count: preBeam)
-                            for p in proposals.prefix(preBeam) {
-                                let next = scorer.extend(state, with: p.token, endOfSentence: LASModel.eosID)
-                                candidates.append((p.score + λ * next.score, p.row, p.token, ctcStates.count))
-                                ctcStates.append(next)
-                            }
-                        } else {
-                            candidates += proposals
-                        }
-                    }
-                    Self.selectTop(&candidates, count: slots)
-                    for c in candidates.prefix(slots) {
-                        let source = ctc == nil ? c.source : live[u].firstIndex { $0.row == c.row }!
-                        var h = live[u][source].hyp
-                        let rowLogp = lp.baseAddress![c.row * V + Int(c.token)]
-                        h.logProbability += rowLogp
-                        if lm != nil { h.languageModelLogProbability += lmRows[source * V + Int(c.token)] }
-                        if ctc != nil { h.ctc = ctcStates[c.source] }
-                        if keepAlignments { h.alignment.append(decoder.alignment(row: c.row)) }
-                        if c.token == LASModel.eosID {
-                            h.score = normalized(c.score, length: h.tokens.count + 1)
-                            h.ctc = nil
-                            ended[u].append(h)
-                        } else {
-                            h.tokens.append(c.token)
-                            h.score = c.score
-                            nextLive[u].append((sources.count, h))
-                            sources.append(c.row)
-                            nextTokens.append(c.token)
-                        }
-                    }
-                    // Stop early once no live hypothesis can still win: extending one only lowers its
-                    // log-probability, and its best normalized score is then reached at the longest length.
-                    if let best = ended[u].map(\.score).max(), lengthNormalization <= 1 {
-                        let bound = nextLive[u].map { normalized($0.hyp.score, length: limit) }.max() ?? -.infinity
-                        if bound < best { nextLive[u] = [] }
-                    }
+            logProbabilities = decoder.logProbabilities
+            sources.removeAll(keepingCapacity: true)
+            nextTokens.removeAll(keepingCapacity: true)
+            var nextLive = [[Live]](repeating: [], count: live.count)
+            for u in live.indices where !live[u].isEmpty {
+                candidates.removeAll(keepingCapacity: true)
+                ctcStates.removeAll(keepingCapacity: true)
+                for k in live[u].indices {
+                    propose(extending: live[u][k], at: k)
+                    if let scorer = ctc?[u] { ctcPreBeam(with: scorer, from: live[u][k].hypothesis) } else { candidates += proposals }
+                }
+                select(utterance: u, into: &nextLive[u])
+                stopEarly(utterance: u, live: &nextLive[u])
+            }
+            compactRows(nextLive)
+        }
+
+        /// `proposals`: every token after `entry` (live hypothesis k) with (1 − λ)·log p_att +
+        /// μ·log p_LM; λ·log p_ctc comes in `preBeam`, for the survivors only.
+        mutating func propose(extending entry: Live, at k: Int) {
+            let V = vocabularySize, λ = ctcWeight, μ = languageModelWeight
+            let row = logProbabilities.baseAddress! + entry.row * V
+            let h = entry.hypothesis
+            proposals.removeAll(keepingCapacity: true)
+            if let languageModel {
+                languageModelRows.withUnsafeMutableBufferPointer {
+                    languageModel.logProbabilities(after: h.tokens[...], into: $0.baseAddress! + k * V)
                 }
             }
-            // Rows of hypotheses dropped above are simply not carried over.
+            for tok in 1..<V {   // id 0 (blank/pad) is never emitted
+                if settings.forbidEndOfSentence && Int32(tok) == LASModel.eosID { continue }
+                var score = (1 - λ) * (h.logProbability + row[tok])
+                if languageModel != nil { score += μ * (h.languageModelLogProbability + languageModelRows[k * V + tok]) }
+                proposals.append(Candidate(score: score, hypothesis: k, token: Int32(tok), ctcState: -1))
+            }
+        }
+
+        /// The CTC pre-beam: the `preBeam` best proposals, each joined by λ·log p_ctc of its
+        /// prefix, become candidates.
+        mutating func ctcPreBeam(with scorer: CTCPrefixScorer, from h: Hypothesis) {
+            guard let state = h.ctc else { candidates += proposals; return }
+            BeamSearch.selectTop(&proposals, count: preBeam)
+            for p in proposals.prefix(preBeam) {
+                let next = scorer.extend(state, with: p.token, endOfSentence: LASModel.eosID)
+                candidates.append(Candidate(score: p.score + ctcWeight * next.score, hypothesis: p.hypothesis,
+                                            token: p.token, ctcState: ctcStates.count))
+                ctcStates.append(next)
+            }
+        }
+
+        /// Selection: the utterance's best candidates fill the slots its ended hypotheses leave;
+        /// those ending in <eos> end, the others live on in `nextLive`.
+        mutating func select(utterance u: Int, into nextLive: inout [Live]) {
+            let V = vocabularySize, slots = settings.beamSize - ended[u].count
+            BeamSearch.selectTop(&candidates, count: slots)
+            for c in candidates.prefix(slots) {
+                let row = live[u][c.hypothesis].row
+                var h = live[u][c.hypothesis].hypothesis
+                h.logProbability += logProbabilities[row * V + Int(c.token)]
+                if languageModel != nil { h.languageModelLogProbability += languageModelRows[c.hypothesis * V + Int(c.token)] }
+                if ctc != nil { h.ctc = ctcStates[c.ctcState] }
+                if settings.keepAlignments { h.alignment.append(decoder.alignment(row: row)) }
+                if c.token == LASModel.eosID {
+                    h.score = settings.normalized(c.score, length: h.tokens.count + 1)
+                    h.ctc = nil
+                    ended[u].append(h)
+                } else {
+                    h.tokens.append(c.token)
+                    h.score = c.score
+                    nextLive.append(Live(row: sources.count, hypothesis: h))
+                    sources.append(row)
+                    nextTokens.append(c.token)
+                }
+            }
+        }
+
+        /// Early stopping: once no live hypothesis can still win, the utterance is done. Extending
+        /// one only lowers its log-probability, so its best normalized score is reached at the
+        /// longest length (with a length exponent of at most 1).
+        func stopEarly(utterance u: Int, live nextLive: inout [Live]) {
+            guard let best = ended[u].map(\.score).max(), settings.lengthNormalization <= 1 else { return }
+            let bound = nextLive.map { settings.normalized($0.hypothesis.score, length: limit) }.max() ?? -.infinity
+            if bound < best { nextLive = [] }
+        }
+
+        /// Row compaction: the hypotheses that live on take decoder rows 0, 1, … in order; rows of
+        /// dropped ones are simply not carried over.
+        mutating func compactRows(_ nextLive: [[Live]]) {
+            var nextLive = nextLive
             var keep: [Int] = [], keepTokens: [Int32] = []
-            for u in 0..<U {
+            for u in nextLive.indices {
                 for k in nextLive[u].indices {
                     let old = nextLive[u][k].row
                     nextLive[u][k].row = keep.count
@@ -155,22 +234,27 @@ public struct BeamSearch {
             if !keep.isEmpty { decoder.reorder(keep) }
             tokens = keepTokens
         }
-        for u in 0..<U {
-            for entry in live[u] {   // max length reached: unfinished hypotheses compete as they are
-                var h = entry.hyp
-                h.score = normalized(h.score, length: h.tokens.count)
-                ended[u].append(h)
+
+        /// At the length limit the unfinished hypotheses compete as they are; each utterance's
+        /// best `beamSize`, best first.
+        mutating func finish() -> Output {
+            for u in live.indices {
+                for entry in live[u] {
+                    var h = entry.hypothesis
+                    h.score = settings.normalized(h.score, length: h.tokens.count)
+                    ended[u].append(h)
+                }
             }
+            return Output(nBest: ended.map { Array($0.sorted { $0.score > $1.score }.prefix(settings.beamSize)) }, steps: steps)
         }
-        return Output(nBest: ended.map { Array($0.sorted { $0.score > $1.score }.prefix(beamSize)) }, steps: steps)
     }
 
     /// Moves the `count` best candidates to the front, best first.
-    static func selectTop(_ c: inout [(score: Float, row: Int, token: Int32, source: Int)], count: Int) {
+    static func selectTop(_ c: inout [Candidate], count: Int) {
         guard count > 0 else { c.removeAll(); return }
         if c.count > 4 * count {
             // Partial selection: one pass keeping a small sorted list beats sorting hundreds.
-            var top: [(score: Float, row: Int, token: Int32, source: Int)] = []
+            var top: [Candidate] = []
             top.reserveCapacity(count + 1)
             for x in c {
                 if top.count < count || x.score > top[top.count - 1].score {

@@ -37,30 +37,23 @@ public struct CTCPrefixScorer {
     public func extend(_ g: State, with c: Int32, endOfSentence: Int32) -> State {
         let T = frames, V = classes
         if c == endOfSentence {
-            return State(nonBlank: [], blank: [], score: Self.logAdd(g.nonBlank[T - 1], g.blank[T - 1]), last: c)
+            return State(nonBlank: [], blank: [], score: logAdd(g.nonBlank[T - 1], g.blank[T - 1]), last: c)
         }
         let k = Int(c)
         var rn = [Float](repeating: -.infinity, count: T), rb = [Float](repeating: -.infinity, count: T)
         // Φ_t: mass that may precede c at frame t+1 (a repeat of the last label needs a blank between).
         @inline(__always) func phi(_ t: Int) -> Float {
-            c == g.last ? g.blank[t] : Self.logAdd(g.blank[t], g.nonBlank[t])
+            c == g.last ? g.blank[t] : logAdd(g.blank[t], g.nonBlank[t])
         }
         if g.last == nil { rn[0] = logProbabilities[k] }
         var psi = rn[0]
         for t in 1..<T {
             let y = logProbabilities[t * V + k]
             let p = phi(t - 1)
-            rn[t] = Self.logAdd(rn[t - 1], p) + y
-            rb[t] = Self.logAdd(rb[t - 1], rn[t - 1]) + logProbabilities[t * V + blank]
-            psi = Self.logAdd(psi, p + y)
+            rn[t] = logAdd(rn[t - 1], p) + y
+            rb[t] = logAdd(rb[t - 1], rn[t - 1]) + logProbabilities[t * V + blank]
+            psi = logAdd(psi, p + y)
         }
         return State(nonBlank: rn, blank: rb, score: psi, last: c)
-    }
-
-    @inline(__always)
-    static func logAdd(_ a: Float, _ b: Float) -> Float {
-        if a == -.infinity { return b }
-        if b == -.infinity { return a }
-        return max(a, b) + log1pf(expf(-abs(a - b)))
     }
 }

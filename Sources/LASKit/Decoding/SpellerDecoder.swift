@@ -224,19 +224,6 @@ public final class SpellerDecoder {
     }
 }
 
-/// log softmax(z) = z − max − log Σ exp(z − max), numerically stable.
-public enum LogSoftmax {
-    @inline(__always)
-    public static func inPlace(_ z: UnsafeMutablePointer<Float>, count: Int) {
-        var m = -Float.infinity
-        for k in 0..<count { m = max(m, z[k]) }
-        var s: Float = 0
-        for k in 0..<count { s += expf(z[k] - m) }
-        let lse = m + logf(s)
-        for k in 0..<count { z[k] -= lse }
-    }
-}
-
 #if canImport(Glibc)
 import Glibc
 #endif

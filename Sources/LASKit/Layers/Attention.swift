@@ -142,12 +142,7 @@ enum AttentionMath {
 
     /// α = softmax(e) over the first `length` entries of a row; zero beyond.
     static func maskedSoftmax(_ e: UnsafePointer<Float>, length: Int, frames: Int, into a: UnsafeMutablePointer<Float>) {
-        var m = -Float.infinity
-        for j in 0..<length { m = max(m, e[j]) }
-        var s: Float = 0
-        for j in 0..<length { let v = expf(e[j] - m); a[j] = v; s += v }
-        let inv = 1 / s
-        for j in 0..<length { a[j] *= inv }
+        Softmax.apply(e, count: length, into: a)
         for j in length..<frames { a[j] = 0 }
     }
 

@@ -30,14 +30,10 @@ public enum CTCLoss {
             for (i, y) in targets[b].enumerated() { labels[2 * i + 1] = Int(y) }
             // Log-softmax of this utterance's frames, [len, V] in Double.
             var logp = [Double](repeating: 0, count: len * V)
-            for t in 0..<len {
-                let z = t * B * V + b * V
-                var m = -Double.infinity
-                for k in 0..<V { m = max(m, Double(logits[z + k])) }
-                var s = 0.0
-                for k in 0..<V { s += exp(Double(logits[z + k]) - m) }
-                let lse = m + log(s)
-                for k in 0..<V { logp[t * V + k] = Double(logits[z + k]) - lse }
+            logits.withUnsafeBufferPointer { z in
+                logp.withUnsafeMutableBufferPointer { out in
+                    for t in 0..<len { LogSoftmax.apply(z.baseAddress! + t * B * V + b * V, count: V, into: out.baseAddress! + t * V) }
+                }
             }
             var alpha = [Double](repeating: -.infinity, count: len * S)
             var beta = [Double](repeating: -.infinity, count: len * S)
@@ -81,12 +77,5 @@ public enum CTCLoss {
             }
         }
         return Result(loss: total / Double(normalizer), dLogits: dLogits, impossible: impossible)
-    }
-
-    @inline(__always)
-    static func logAdd(_ a: Double, _ b: Double) -> Double {
-        if a == -.infinity { return b }
-        if b == -.infinity { return a }
-        return max(a, b) + log1p(exp(-abs(a - b)))
     }
 }

@@ -31,10 +31,9 @@ public enum LabelSmoothedCrossEntropy {
                 for n in 0..<N where targets[n] != pad {
                     let z = lp.baseAddress! + n * V, d = dp.baseAddress! + n * V
                     let y = Int(targets[n])
-                    var m = z[0], best = 0
-                    for c in 1..<V where z[c] > m { m = z[c]; best = c }
-                    var s: Float = 0, sumZ: Float = 0
-                    for c in 0..<V { let e = expf(z[c] - m); d[c] = e; s += e; sumZ += z[c] }
+                    var best = 0, sumZ: Float = 0
+                    for c in 0..<V { if z[c] > z[best] { best = c }; sumZ += z[c] }
+                    let (m, s) = Softmax.exponentials(z, count: V, into: d)
                     let logZ = m + logf(s)
                     // −(1−ε)(z_y − logZ) − (ε/V)(Σ z_c − V logZ)
                     total += Double(-(1 - ε) * (z[y] - logZ) - uniform * (sumZ - Float(V) * logZ))

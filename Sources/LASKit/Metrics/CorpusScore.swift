@@ -20,9 +20,10 @@ public struct UtteranceScore: Hashable {
     }
 }
 
-/// A hypothesis file scored against a reference file, utterances matched by id.
+/// A corpus scored utterance by utterance, with the totals every report prints: `las wer`
+/// (two Kaldi text files), `las evaluate` and the trainer's dev scoring all score through it.
 public struct CorpusScore {
-    /// In reference-file order, one per reference utterance.
+    /// In reference order, one per reference utterance.
     public var utterances: [UtteranceScore]
     /// Reference ids with no hypothesis line (scored as empty hypotheses), in reference order.
     public var missingHypothesisIDs: [String]
@@ -33,22 +34,30 @@ public struct CorpusScore {
     /// Utterances with at least one word error (Kaldi's %SER numerator).
     public var utterancesWithErrors: Int
 
-    /// Scores `hypotheses` against `references`, passing each text through `prepare` first
-    /// (e.g. `prepareForScoring`).
+    /// The totals of `utterances`, already paired with their hypotheses.
+    public init(scored utterances: [UtteranceScore], missingHypothesisIDs: [String] = [],
+                unmatchedHypothesisIDs: [String] = []) {
+        self.utterances = utterances
+        self.missingHypothesisIDs = missingHypothesisIDs
+        self.unmatchedHypothesisIDs = unmatchedHypothesisIDs
+        wordCounts = utterances.reduce(.zero) { $0 + $1.words.counts }
+        characterCounts = utterances.reduce(.zero) { $0 + $1.characters.counts }
+        utterancesWithErrors = utterances.filter { $0.words.counts.errors > 0 }.count
+    }
+
+    /// Scores `hypotheses` against `references`, matched by id, passing each text through
+    /// `prepare` first (e.g. `prepareForScoring`).
     public init(references: [KaldiTextEntry], hypotheses: [KaldiTextEntry],
                 prepare: (String) -> String = { $0 }) {
         var hypothesisByID: [String: String] = [:]
         for entry in hypotheses { hypothesisByID[entry.id] = entry.text }
         let referenceIDs = Set(references.map(\.id))
-        utterances = references.map { entry in
-            UtteranceScore(id: entry.id, reference: prepare(entry.text),
-                           hypothesis: hypothesisByID[entry.id].map(prepare))
-        }
-        missingHypothesisIDs = references.filter { hypothesisByID[$0.id] == nil }.map(\.id)
-        unmatchedHypothesisIDs = hypotheses.filter { !referenceIDs.contains($0.id) }.map(\.id)
-        wordCounts = utterances.reduce(.zero) { $0 + $1.words.counts }
-        characterCounts = utterances.reduce(.zero) { $0 + $1.characters.counts }
-        utterancesWithErrors = utterances.filter { $0.words.counts.errors > 0 }.count
+        self.init(scored: references.map { entry in
+                      UtteranceScore(id: entry.id, reference: prepare(entry.text),
+                                     hypothesis: hypothesisByID[entry.id].map(prepare))
+                  },
+                  missingHypothesisIDs: references.filter { hypothesisByID[$0.id] == nil }.map(\.id),
+                  unmatchedHypothesisIDs: hypotheses.filter { !referenceIDs.contains($0.id) }.map(\.id))
     }
 
     /// Kaldi's `%SER 40.00 [ 2 / 5 ]`: utterances with any word error over utterances scored.

@@ -53,6 +53,16 @@ public struct LASConfig: Codable, Equatable, Sendable {
     /// attention 256/10/31, embedding 64, speller 256, 30 output symbols.
     public static var lasBench: LASConfig { LASConfig() }
 
+    /// What `las train` and `TrainingRun` train unless told otherwise: las-bench with the joint
+    /// CTC loss at weight 0.3 (Kim, Hori & Watanabe 2017 use 0.2–0.5) and dropout 0.2, better
+    /// than 0.1 on both held-out sets of the AN4+FSDD recipe (models/README.md).
+    public static var recipe: LASConfig {
+        var c = lasBench
+        c.ctcWeight = 0.3
+        c.dropout = 0.2
+        return c
+    }
+
     /// The first setting no model can be built with, for the user (nil: every size is usable).
     public var problem: String? {
         for (name, value) in [("inputSize", inputSize), ("encoderHidden", encoderHidden), ("encoderLayers", encoderLayers),

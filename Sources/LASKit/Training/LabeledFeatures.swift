@@ -1,4 +1,3 @@
-import CSampleRate
 import Dispatch
 import Foundation
 
@@ -33,18 +32,12 @@ public enum LabeledFeatures {
         public var description: String { "\(utterance.audioPath): \(reason)" }
     }
 
-    /// Decodes each utterance's audio, optionally speed-perturbs it (Ko et al. 2015: resampling
-    /// by factor f changes tempo and pitch together), and computes log-mel features.
+    /// Decodes each utterance's audio, adds the perturbed `copies` of its waveform and computes
+    /// log-mel features of each (variant 0 the original). With `keepWaveforms` every variant but
+    /// the warped ones keeps its waveform, for multi-condition training to corrupt afresh.
     /// `progress` is called with the number done so far.
-    /// Each of `warpFactors` adds a copy through VTLN-warped filters (`MelBank`): vocal tract
-    /// length perturbation, formants moved without the tempo change speed perturbation brings.
-    /// With `narrowband`, recordings above 8 kHz also get a copy band-limited to 4 kHz (resampled
-    /// through 8 kHz), so speech the model learns from wideband speakers carries over to
-    /// telephone-band and 8 kHz recordings, whose upper band is empty.
-    /// Variants come in that order: original, speeds, narrowband, then warps. With
-    /// `keepWaveforms` every variant but the warped ones keeps its waveform.
-    public static func compute(_ utterances: [Utterance], featureConfig: FeatureConfig, speeds: [Float] = [],
-                               warpFactors: [Float] = [], narrowband: Bool = false, keepWaveforms: Bool = false,
+    public static func compute(_ utterances: [Utterance], featureConfig: FeatureConfig,
+                               copies: PerturbedCopies = PerturbedCopies(), keepWaveforms: Bool = false,
                                vocabulary: Vocabulary, normalizer: TextNormalizer, threads: Int = 2,
                                progress: ((Int) -> Void)? = nil) throws -> (examples: [LabeledExample], failures: [Failure]) {
         let n = utterances.count
@@ -54,9 +47,7 @@ public enum LabeledFeatures {
         let workers = max(1, min(threads, n))
         // One filterbank per worker: FFTW plans are reused, never shared across threads.
         let banks = try (0..<workers).map { _ in try LogMelFilterbank(config: featureConfig) }
-        let warpedBanks = try (0..<workers).map { _ in
-            try warpFactors.filter { $0 != 1 }.map { try LogMelFilterbank(config: featureConfig, warpFactor: $0) }
-        }
+        let warpedBanks = try (0..<workers).map { _ in try copies.warpedFilterbanks(featureConfig) }
         results.withUnsafeMutableBufferPointer { out in
             let out = out
             DispatchQueue.concurrentPerform(iterations: workers) { w in
@@ -64,28 +55,9 @@ public enum LabeledFeatures {
                 while i < n {
                     let u = utterances[i]
                     do {
-                        let audio = try AudioFile(u.audioPath, sampleRate: featureConfig.sampleRate)
-                        let samples = audio.samples
-                        var waveforms = [samples]
-                        for f in speeds where f != 1 {
-                            // Played f times faster: treat the samples as recorded at rate·f.
-                            // Augmentation only: the fast converter is 10x quicker and its roll-off
-                            // near Nyquist matters little next to the tempo change itself.
-                            let sped = try Resampler.resample(samples, from: Int((Float(featureConfig.sampleRate) * f).rounded()),
-                                                              to: featureConfig.sampleRate, converter: Int32(SRC_SINC_FASTEST))
-                            waveforms.append(sped)
-                        }
-                        if narrowband && audio.originalSampleRate > 8_000 && featureConfig.sampleRate > 8_000 {
-                            let fast = Int32(SRC_SINC_FASTEST)
-                            let low = try Resampler.resample(samples, from: featureConfig.sampleRate, to: 8_000, converter: fast)
-                            waveforms.append(try Resampler.resample(low, from: 8_000, to: featureConfig.sampleRate, converter: fast))
-                        }
-                        var variants = waveforms.map { banks[w].compute($0) }
-                        for bank in warpedBanks[w] { variants.append(bank.compute(samples)) }
-                        guard variants[0].frames > 0 else { throw TrainingDataError.tooShort(path: u.audioPath) }
-                        let targets = vocabulary.encodeSkippingUnknown(normalizer.normalize(u.text))
-                        out[i] = .success(LabeledExample(utterance: u, variants: variants, waveforms: keepWaveforms ? waveforms : [],
-                                                         targets: targets))
+                        out[i] = .success(try example(u, featureConfig: featureConfig, copies: copies, keepWaveforms: keepWaveforms,
+                                                      bank: banks[w], warpedBanks: warpedBanks[w],
+                                                      vocabulary: vocabulary, normalizer: normalizer))
                     } catch {
                         out[i] = .failure(Failure(utterance: u, reason: "\(error)"))
                     }
@@ -103,6 +75,20 @@ public enum LabeledFeatures {
             }
         }
         return (examples, failures)
+    }
+
+    /// One utterance read, perturbed, featurized and encoded.
+    static func example(_ u: Utterance, featureConfig: FeatureConfig, copies: PerturbedCopies, keepWaveforms: Bool,
+                        bank: LogMelFilterbank, warpedBanks: [LogMelFilterbank],
+                        vocabulary: Vocabulary, normalizer: TextNormalizer) throws -> LabeledExample {
+        let audio = try AudioFile(u.audioPath, sampleRate: featureConfig.sampleRate)
+        let waveforms = try copies.waveforms(of: audio.samples, originalSampleRate: audio.originalSampleRate,
+                                             sampleRate: featureConfig.sampleRate)
+        var variants = waveforms.map { bank.compute($0) }
+        for warped in warpedBanks { variants.append(warped.compute(audio.samples)) }
+        guard variants[0].frames > 0 else { throw TrainingDataError.tooShort(path: u.audioPath) }
+        let targets = vocabulary.encodeSkippingUnknown(normalizer.normalize(u.text))
+        return LabeledExample(utterance: u, variants: variants, waveforms: keepWaveforms ? waveforms : [], targets: targets)
     }
 
     /// Global mean and variance over every frame of the original-speed features (each utterance

@@ -129,70 +129,85 @@ public final class Trainer {
         HeapRetention.keepFreedMemory()
         var reports: [TrainingEvent.Epoch] = []
         try log?.write(options)
-        let model = recognizer.model
         while state.epoch < options.epochs && state.step < totalSteps {
             let order = batches.order(epoch: state.epoch, seed: options.seed)
             let epochStart = Date()
             while state.batchInEpoch < order.count && state.step < totalSteps {
                 if exchange == nil && shouldStop() { stoppedOnRequest = true; try saveCheckpoint(events); return reports }
-                let stepStart = Date()
-                let indices = order[state.batchInEpoch]
-                let (loss, stopRequested) = try computeGradient(of: indices, shouldStop: shouldStop)
-                guard loss.isFinite else {
-                    throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: loss, checkpoint: checkpointPath)
-                }
-                let norm = gradientNorm(model.parameters)
-                guard norm.isFinite else {
-                    throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: Double(norm), checkpoint: checkpointPath)
-                }
-                let lr = options.learningRate(step: state.step + 1, totalSteps: totalSteps)
-                optimizer.learningRate = lr
-                optimizer.update(gradientScale: clipScale(norm: norm, maxNorm: options.clipNorm))
-                state.step += 1
-                state.batchInEpoch += 1
-                state.epochLossSum += loss * Double(indices.count)
-                state.epochUtterances += indices.count
-                let report = TrainingEvent.Step(epoch: state.epoch, step: state.step, batchInEpoch: state.batchInEpoch,
-                                                batchesPerEpoch: order.count, totalSteps: totalSteps, loss: loss,
-                                                learningRate: lr,
-                                                utterancesPerSecond: Double(indices.count) / max(1e-9, Date().timeIntervalSince(stepStart)),
-                                                gradientNorm: norm)
-                events(.step(report))
-                if state.step % options.logEvery == 0 { try log?.write(report) }
-                if state.step % options.checkpointEvery == 0 { try saveCheckpoint(events) }
+                let stopRequested = try step(order[state.batchInEpoch], batchesPerEpoch: order.count, events: events,
+                                             shouldStop: shouldStop)
                 // Ranks stop together, at the step one of them was asked to stop after.
                 if stopRequested { stoppedOnRequest = true; try saveCheckpoint(events); return reports }
             }
             if state.batchInEpoch < order.count { break }   // maxSteps reached mid-epoch
-            let trainLoss = state.epochLossSum / Double(max(1, state.epochUtterances))
-            try checkReplicasAgree()
-            let dev = try evaluateDev()
-            let isBest = state.bestDevWER.map { dev.wer < $0 || (dev.wer == $0 && dev.cer < state.bestDevCER ?? .infinity) } ?? true
-            let epochReport = TrainingEvent.Epoch(epoch: state.epoch, step: state.step, trainLoss: trainLoss, devLoss: dev.loss,
-                                                  devCER: dev.cer, devWER: dev.wer,
-                                                  seconds: Date().timeIntervalSince(epochStart), isBest: isBest)
-            let snapshot = annotated(epoch: state.epoch + 1, dev: dev)
-            if isBest {
-                state.bestDevWER = dev.wer; state.bestDevCER = dev.cer
-                if group.isCoordinator { try ModelFile.save(snapshot, to: bestPath) }
-            }
-            if options.keptEpochModels > 0 && group.isCoordinator {
-                try ModelFile.save(snapshot, to: epochModelPath(state.epoch + 1))
-                let expired = epochModelPath(state.epoch + 1 - options.keptEpochModels)
-                if state.epoch + 1 > options.keptEpochModels { try? FileManager.default.removeItem(atPath: expired) }
-            }
-            state.epoch += 1
-            state.batchInEpoch = 0
-            state.epochLossSum = 0
-            state.epochUtterances = 0
-            try log?.write(epochReport)
-            // Rank 0 alone keeps the log, so it alone draws the curves.
-            if log != nil { try TrainingCurves.write(fromLog: logPath, into: directory.path) }
-            reports.append(epochReport)
-            events(.epoch(epochReport))
+            let report = try endEpoch(startedAt: epochStart)
+            reports.append(report)
+            events(.epoch(report))
             try saveCheckpoint(events)
         }
         return reports
+    }
+
+    /// One optimizer step on the global batch `indices`: the gradient, its clipping, the Adam
+    /// update at the scheduled learning rate, the step's report, log line and checkpoint.
+    /// Returns whether any rank was asked to stop.
+    func step(_ indices: [Int], batchesPerEpoch: Int, events: (TrainingEvent) -> Void,
+              shouldStop: () -> Bool) throws -> Bool {
+        let stepStart = Date()
+        let (loss, stopRequested) = try computeGradient(of: indices, shouldStop: shouldStop)
+        guard loss.isFinite else {
+            throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: loss, checkpoint: checkpointPath)
+        }
+        let norm = gradientNorm(recognizer.model.parameters)
+        guard norm.isFinite else {
+            throw TrainingError.nonFiniteLoss(step: state.step + 1, loss: Double(norm), checkpoint: checkpointPath)
+        }
+        let lr = options.learningRate(step: state.step + 1, totalSteps: totalSteps)
+        optimizer.learningRate = lr
+        optimizer.update(gradientScale: clipScale(norm: norm, maxNorm: options.clipNorm))
+        state.step += 1
+        state.batchInEpoch += 1
+        state.epochLossSum += loss * Double(indices.count)
+        state.epochUtterances += indices.count
+        let report = TrainingEvent.Step(epoch: state.epoch, step: state.step, batchInEpoch: state.batchInEpoch,
+                                        batchesPerEpoch: batchesPerEpoch, totalSteps: totalSteps, loss: loss,
+                                        learningRate: lr,
+                                        utterancesPerSecond: Double(indices.count) / max(1e-9, Date().timeIntervalSince(stepStart)),
+                                        gradientNorm: norm)
+        events(.step(report))
+        if state.step % options.logEvery == 0 { try log?.write(report) }
+        if state.step % options.checkpointEvery == 0 { try saveCheckpoint(events) }
+        return stopRequested
+    }
+
+    /// The end of an epoch: dev scores, the best model and the kept epoch models written, the
+    /// loop moved to the next epoch, the log and curves brought up to date.
+    func endEpoch(startedAt epochStart: Date) throws -> TrainingEvent.Epoch {
+        let trainLoss = state.epochLossSum / Double(max(1, state.epochUtterances))
+        try checkReplicasAgree()
+        let dev = try evaluateDev()
+        let isBest = state.bestDevWER.map { dev.wer < $0 || (dev.wer == $0 && dev.cer < state.bestDevCER ?? .infinity) } ?? true
+        let report = TrainingEvent.Epoch(epoch: state.epoch, step: state.step, trainLoss: trainLoss, devLoss: dev.loss,
+                                         devCER: dev.cer, devWER: dev.wer,
+                                         seconds: Date().timeIntervalSince(epochStart), isBest: isBest)
+        let snapshot = annotated(epoch: state.epoch + 1, dev: dev)
+        if isBest {
+            state.bestDevWER = dev.wer; state.bestDevCER = dev.cer
+            if group.isCoordinator { try ModelFile.save(snapshot, to: bestPath) }
+        }
+        if options.keptEpochModels > 0 && group.isCoordinator {
+            try ModelFile.save(snapshot, to: epochModelPath(state.epoch + 1))
+            let expired = epochModelPath(state.epoch + 1 - options.keptEpochModels)
+            if state.epoch + 1 > options.keptEpochModels { try? FileManager.default.removeItem(atPath: expired) }
+        }
+        state.epoch += 1
+        state.batchInEpoch = 0
+        state.epochLossSum = 0
+        state.epochUtterances = 0
+        try log?.write(report)
+        // Rank 0 alone keeps the log, so it alone draws the curves.
+        if log != nil { try TrainingCurves.write(fromLog: logPath, into: directory.path) }
+        return report
     }
 
     /// Leaves in the parameters' gradients the gradient of the mean loss over the global batch
@@ -266,7 +281,7 @@ public final class Trainer {
         let model = recognizer.model
         var rng = SplitMix64(seed: 0)
         var lossSum = 0.0
-        var words = ErrorCounts(), chars = ErrorCounts()
+        var scores: [UtteranceScore] = []
         let devBatches = LengthBatches(frames: dev.map(\.frames), batchSize: 32).batches
         var options = Transcriber.Options()
         options.beamSize = 4
@@ -283,10 +298,11 @@ public final class Trainer {
             for (k, i) in indices.enumerated() {
                 let reference = recognizer.normalizer.normalize(dev[i].utterance.text)
                 let hypothesis = recognizer.vocabulary.decode(hyps[k].first?.tokens ?? [])
-                words += wordErrors(reference: reference, hypothesis: hypothesis)
-                chars += characterErrors(reference: reference, hypothesis: hypothesis)
+                scores.append(UtteranceScore(id: dev[i].utterance.id, reference: reference, hypothesis: hypothesis))
             }
         }
+        let corpus = CorpusScore(scored: scores)
+        var words = corpus.wordCounts, chars = corpus.characterCounts
         if group.size > 1 {
             var sums = [lossSum] + [words, chars].flatMap {
                 [$0.substitutions, $0.deletions, $0.insertions, $0.referenceLength].map(Double.init)

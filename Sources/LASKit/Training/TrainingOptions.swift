@@ -33,7 +33,7 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
     /// recipe it took held-out FSDD digit error from 27.8 % to 13.4 % (models/README.md).
     public var utteranceMeanNormalization = true
     /// Scheduled sampling probability (0: pure teacher forcing). Off by default: on the AN4+FSDD
-    /// recipe 0.1 made held-out AN4 error worse on two seeds (models/README.md, runs 16–17).
+    /// recipe 0.1 made held-out AN4 error worse on two seeds (models/README.md).
     public var samplingProbability: Float = 0
     /// Noise, rooms, microphones, gain and digital silence drawn afresh for every utterance of
     /// every step (nil: off). Off by default until a recipe run has measured it

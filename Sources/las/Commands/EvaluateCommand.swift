@@ -47,7 +47,7 @@ struct EvaluateCommand: ParsableCommand {
         let start = Date()
         let results = transcriber.transcribe(files: utterances.map(\.audioPath), threads: decoding.threads)
         let elapsed = Date().timeIntervalSince(start)
-        var words = ErrorCounts(), chars = ErrorCounts()
+        var scores: [UtteranceScore] = []
         var hypLines = "", jsonLines = "", audioSeconds = 0.0, failed = 0
         for (u, r) in zip(utterances, results) {
             let reference = recognizer.normalizer.normalize(u.text)
@@ -59,9 +59,9 @@ struct EvaluateCommand: ParsableCommand {
                 diagnostics = AttentionDiagnostics(pieces: t.alignments.map(\.weights), heads: t.attentionHeads)
             case let .failure(e): Console.error("\(e)"); failed += 1; hypothesis = ""
             }
-            let w = wordAlignment(reference: reference, hypothesis: hypothesis)
-            let c = characterAlignment(reference: reference, hypothesis: hypothesis)
-            words += w.counts; chars += c.counts
+            let score = UtteranceScore(id: u.id, reference: reference, hypothesis: hypothesis)
+            let w = score.words, c = score.characters
+            scores.append(score)
             hypLines += "\(u.id) \(hypothesis)\n"
             struct Line: Encodable {
                 var id: String, ref: String, hyp: String, wer: ErrorCounts, cer: ErrorCounts, alignment: [String]
@@ -70,8 +70,9 @@ struct EvaluateCommand: ParsableCommand {
             jsonLines += ((try? JSONLine.encode(Line(id: u.id, ref: reference, hyp: hypothesis, wer: w.counts, cer: c.counts,
                                                       alignment: w.rendered().lines, attention: diagnostics))) ?? "{}") + "\n"
         }
-        print(words.kaldiSummary(label: "WER"))
-        print(chars.kaldiSummary(label: "CER"))
+        let corpus = CorpusScore(scored: scores)
+        print(corpus.wordCounts.kaldiSummary(label: "WER"))
+        print(corpus.characterCounts.kaldiSummary(label: "CER"))
         print(String(format: "utterances %d, audio %.1f s, decoding %.1f s, real-time factor %.4f, beam %d",
                      utterances.count, audioSeconds, elapsed, audioSeconds > 0 ? elapsed / audioSeconds : 0, decoding.beam))
         if let output { try AtomicFile.write(Data(hypLines.utf8), to: output) }

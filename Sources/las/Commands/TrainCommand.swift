@@ -59,11 +59,6 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue from DIR/checkpoint.safetensors.") var resume = false
     @Flag(help: "Fail if any listed audio file is missing or unreadable.") var strict = false
 
-    struct ConfigFile: Decodable {
-        var model: LASConfig?
-        var training: TrainingOptions?
-    }
-
     func validate() throws {
         for (name, value) in [("--epochs", epochs), ("--max-steps", maxSteps), ("--batch", batch),
                               ("--checkpoint-every", checkpointEvery), ("--threads", threads)] {
@@ -94,147 +89,56 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    func options() throws -> (LASConfig, TrainingOptions) {
-        var model = LASConfig.lasBench
-        model.ctcWeight = 0.3
-        model.dropout = 0.2   // better than 0.1 on both held-out sets (models/README.md)
-        var training = TrainingOptions()
-        if let config {
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: config)) } catch {
-                throw CommandError("\(config): cannot read (\(error.localizedDescription))")
-            }
-            do {
-                let file = try JSONDecoder().decode(ConfigFile.self, from: data)
-                if let t = file.training { training = t }
-                // Keys the file leaves out keep this command's defaults (CTC weight, dropout),
-                // not LASConfig's bare ones: the file's model object is laid over them.
-                if file.model != nil, let changes = try JSONValue.parse(data)["model"] {
-                    model = try JSONValue(encoding: model).merging(changes).decode(LASConfig.self)
-                }
-            } catch {
-                throw CommandError("\(config): not a valid configuration (\(error))")
-            }
-            if let problem = model.problem ?? training.problem(melBins: FeatureConfig().numMelBins) {
-                throw CommandError("\(config): \(problem)")
-            }
-        }
-        if let epochs { training.epochs = epochs }
-        if let maxSteps { training.maxSteps = maxSteps }
-        if let batch { training.batchSize = batch }
-        if let learningRate { training.learningRate = learningRate }
-        if let checkpointEvery { training.checkpointEvery = checkpointEvery }
-        if let keepEpochs { training.keptEpochModels = keepEpochs }
-        if let seed { training.seed = seed }
-        if let threads { training.threads = threads }
-        if (multiCondition || !noise.isEmpty) && training.multiCondition == nil { training.multiCondition = MultiConditionTraining() }
-        if !noise.isEmpty { training.multiCondition!.noiseFiles += noise }
-        return (model, training)
+    /// The run this command asks for: the recipe, laid over by --config, then by the options.
+    func configuration() throws -> TrainingRun.Configuration {
+        var c = TrainingRun.Configuration(trainData: train, devData: dev, directory: URL(fileURLWithPath: output))
+        if let config { try c.apply(configFile: config) }
+        if let epochs { c.training.epochs = epochs }
+        if let maxSteps { c.training.maxSteps = maxSteps }
+        if let batch { c.training.batchSize = batch }
+        if let learningRate { c.training.learningRate = learningRate }
+        if let checkpointEvery { c.training.checkpointEvery = checkpointEvery }
+        if let keepEpochs { c.training.keptEpochModels = keepEpochs }
+        if let seed { c.training.seed = seed }
+        if let threads { c.training.threads = threads }
+        if (multiCondition || !noise.isEmpty) && c.training.multiCondition == nil { c.training.multiCondition = MultiConditionTraining() }
+        if !noise.isEmpty { c.training.multiCondition!.noiseFiles += noise }
+        c.resume = resume
+        c.resumedEpochs = epochs; c.resumedMaxSteps = maxSteps; c.resumedKeptEpochModels = keepEpochs
+        c.strict = strict
+        return c
     }
 
     /// Trains with `group`'s processes (one outside mpirun); each rank runs this same function.
     func train(console: Console, group: ProcessGroup) throws {
-        var (modelConfig, options) = try options()
-        let directory = URL(fileURLWithPath: output)
-        let checkpointPath = directory.appendingPathComponent("checkpoint.safetensors").path
-        var resumed: Checkpoint.Loaded?
-        if resume {
-            guard FileManager.default.fileExists(atPath: checkpointPath) else {
-                throw CommandError("\(checkpointPath): no checkpoint to resume from")
+        let run = TrainingRun(try configuration(), group: group)
+        // Ctrl-C stops training after a step and a checkpoint; before training it ends the process.
+        var interrupt: InterruptFlag?
+        var progress: TrainingProgress?
+        let trainer = try run.run(events: { event in
+            switch event {
+            case let .resuming(checkpoint, state):
+                console.line("resuming from \(checkpoint) at step \(state.step), epoch \(state.epoch + 1)")
+            case let .unusable(problem): Console.error("\(problem)")
+            case let .skippedListed(path, count): console.line("\(path): skipped \(count) utterances")
+            case let .featureProgress(set, done, total): console.progress("features \(set): \(done)/\(total)")
+            case .featurePassEnded: console.endProgress()
+            case let .skippedUnreadable(set, count): console.line("\(set): skipped \(count) unreadable utterances")
+            case let .featuresReady(set, utterances, audioSeconds, featureSeconds):
+                console.line(String(format: "%@: %d utterances, %.1f minutes of audio, features in %.1f s", set,
+                                    utterances, audioSeconds / 60, featureSeconds))
+            case let .ready(plan):
+                console.line("model: \(plan.parameters) parameters, vocabulary \(plan.vocabularySize), "
+                             + "\(plan.totalSteps) steps planned (\(plan.epochs) epochs of \(plan.batchesPerEpoch) batches)")
+                if plan.processes > 1 {
+                    console.line("data-parallel: \(plan.processes) processes, global batch \(plan.batchSize) "
+                                 + "(\(plan.batchSize / plan.processes)-\((plan.batchSize + plan.processes - 1) / plan.processes) utterances each)")
+                }
+                progress = TrainingProgress(console: console, epochs: plan.epochs)
+                interrupt = InterruptFlag()
+            case let .training(e): progress?.handle(e)
             }
-            resumed = try Checkpoint.load(checkpointPath)
-            options = resumed!.options
-            // The global batch, not the number of processes, decides every step: any rank count may resume.
-            if let maxSteps { options.maxSteps = maxSteps }
-            if let epochs { options.epochs = epochs }
-            if let keepEpochs { options.keptEpochModels = keepEpochs }
-            console.line("resuming from \(checkpointPath) at step \(resumed!.state.step), epoch \(resumed!.state.epoch + 1)")
-        }
-        if options.batchSize < group.size {
-            throw CommandError("--batch \(options.batchSize) is the global batch and must be at least the \(group.size) processes mpirun started")
-        }
-        let trainSet = try loadData(train, strict: strict, console: console)
-        let devSet = try loadData(dev, strict: strict, console: console)
-
-        let normalizer = resumed?.recognizer.normalizer ?? TextNormalizer.default
-        let vocabulary = resumed?.recognizer.vocabulary
-            ?? Vocabulary.build(from: trainSet.map { normalizer.normalize($0.text) })
-        let featureConfig = resumed?.recognizer.featureConfig ?? FeatureConfig()
-        modelConfig.vocabularySize = vocabulary.count
-        modelConfig.inputSize = featureConfig.numMelBins
-        if let r = resumed { modelConfig = r.recognizer.model.config }
-
-        /// Training utterances get every augmented copy the options ask for; dev ones none.
-        func featurize(_ set: [Utterance], name: String, augmented: Bool) throws -> (examples: [LabeledExample], failures: [LabeledFeatures.Failure]) {
-            let result = try LabeledFeatures.compute(
-                set, featureConfig: featureConfig, speeds: augmented ? options.speeds : [],
-                warpFactors: augmented ? options.vocalTractWarps : [], narrowband: augmented && options.narrowband,
-                keepWaveforms: augmented && options.multiCondition != nil,
-                vocabulary: vocabulary, normalizer: normalizer, threads: options.threads) { done in console.progress("features \(name): \(done)/\(set.count)") }
-            console.endProgress()
-            return result
-        }
-        /// Reports what could not be read (each rank its own) and the set's size (all ranks' utterances).
-        func report(_ examples: [LabeledExample], failures: [LabeledFeatures.Failure], failureCount: Int,
-                    name: String, start: Date) throws -> [LabeledExample] {
-            for f in failures { Console.error("\(f)") }
-            if failureCount > 0 {
-                if strict { throw CommandError("\(name): \(failureCount) utterances could not be read (--strict)") }
-                console.line("\(name): skipped \(failureCount) unreadable utterances")
-            }
-            let seconds = examples.reduce(0) { $0 + Double($1.frames) } * featureConfig.secondsPerFrame
-            console.line(String(format: "%@: %d utterances, %.1f minutes of audio, features in %.1f s", name,
-                                examples.count, seconds / 60, Date().timeIntervalSince(start)))
-            return examples
-        }
-        // Each rank featurizes only the training utterances of its shares (ShardedFeatures);
-        // the dev set is small, and every rank featurizes all of it.
-        let silenceLevel = CMVN.silenceLevel(of: try LogMelFilterbank(config: featureConfig))
-        let trainStart = Date()
-        let sharded = try ShardedFeatures.compute(
-            trainSet, batchSize: options.batchSize, bins: featureConfig.numMelBins, group: group,
-            featurize: { try featurize($0, name: "train", augmented: true) },
-            accumulate: { acc, examples in
-                try LabeledFeatures.accumulate(examples, into: &acc, subtractsUtteranceMean: options.utteranceMeanNormalization,
-                                               silenceLevel: silenceLevel)
-            })
-        var trainExamples = try report(sharded.examples, failures: sharded.failures, failureCount: sharded.failureCount,
-                                       name: "train", start: trainStart)
-        let devStart = Date(), devFeatures = try featurize(devSet, name: "dev", augmented: false)
-        var devExamples = try report(devFeatures.examples, failures: group.isCoordinator ? devFeatures.failures : [],
-                                     failureCount: devFeatures.failures.count, name: "dev", start: devStart)
-        guard !trainExamples.isEmpty else { throw CommandError("\(train): no usable training utterances") }
-        guard !devExamples.isEmpty else { throw CommandError("\(dev): no usable dev utterances") }
-        let cmvn = try resumed?.recognizer.cmvn ?? sharded.statistics.finalize(
-            subtractsUtteranceMean: options.utteranceMeanNormalization, silenceLevel: silenceLevel)
-        let noiseRecordings = try AudioPaths.expand(options.multiCondition?.noiseFiles ?? []).map { path in
-            do { return try AudioFile(path, sampleRate: featureConfig.sampleRate).samples } catch {
-                throw CommandError("\(error) (a --noise recording)")
-            }
-        }
-        try LabeledFeatures.normalize(&trainExamples, with: cmvn)
-        try LabeledFeatures.normalize(&devExamples, with: cmvn)
-
-        let model = LASModel(config: modelConfig, seed: options.seed)
-        var notes = ["train": train, "dev": dev]
-        if let conditions = options.multiCondition {
-            notes["multi_condition"] = try JSONLine.encode(conditions)
-        }
-        let recognizer = Recognizer(model: model, vocabulary: vocabulary, normalizer: normalizer,
-                                    featureConfig: featureConfig, cmvn: cmvn, notes: notes)
-        let trainer = try Trainer(recognizer: recognizer, train: trainExamples, dev: devExamples,
-                                  options: options, directory: directory, noiseRecordings: noiseRecordings, group: group)
-        if let resumed { try trainer.resume(from: resumed, path: checkpointPath) }
-        console.line("model: \(model.parameterCount) parameters, vocabulary \(vocabulary.count), "
-                     + "\(trainer.totalSteps) steps planned (\(options.epochs) epochs of \(trainExamples.count / options.batchSize + (trainExamples.count % options.batchSize > 0 ? 1 : 0)) batches)")
-
-        if group.size > 1 {
-            console.line("data-parallel: \(group.size) processes, global batch \(options.batchSize) "
-                         + "(\(options.batchSize / group.size)-\((options.batchSize + group.size - 1) / group.size) utterances each)")
-        }
-        let interrupt = InterruptFlag()
-        let progress = TrainingProgress(console: console, epochs: options.epochs)
-        try trainer.run(events: { progress.handle($0) }, shouldStop: { interrupt.isSet })
+        }, shouldStop: { interrupt?.isSet ?? false })
         console.endProgress()
         group.finish()
         if trainer.stoppedOnRequest {
@@ -246,14 +150,6 @@ struct TrainCommand: ParsableCommand {
         } else {
             console.line("done: no epoch completed, so no dev-selected model yet; latest checkpoint \(trainer.checkpointPath)")
         }
-    }
-
-    func loadData(_ path: String, strict: Bool, console: Console) throws -> [Utterance] {
-        let set = try DataSet.load(path)
-        let validation = try set.validate(strict: strict)
-        for s in validation.skipped { Console.error("\(s)") }
-        if !validation.skipped.isEmpty { console.line("\(path): skipped \(validation.skipped.count) utterances") }
-        return validation.kept
     }
 }
 

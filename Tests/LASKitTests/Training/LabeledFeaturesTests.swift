@@ -10,8 +10,8 @@ final class LabeledFeaturesTests: XCTestCase {
     func compute(_ utterances: [Utterance], speeds: [Float] = [], warpFactors: [Float] = [],
                  narrowband: Bool = false) throws -> [LabeledExample] {
         let vocabulary = Vocabulary.build(from: utterances.map { normalizer.normalize($0.text) })
-        let (examples, failures) = try LabeledFeatures.compute(utterances, featureConfig: FeatureConfig(), speeds: speeds,
-                                                               warpFactors: warpFactors, narrowband: narrowband,
+        let (examples, failures) = try LabeledFeatures.compute(utterances, featureConfig: FeatureConfig(), copies: PerturbedCopies(
+                                                                   speeds: speeds, vocalTractWarps: warpFactors, narrowband: narrowband),
                                                                vocabulary: vocabulary, normalizer: normalizer)
         XCTAssertTrue(failures.isEmpty, "\(failures)")
         return examples

@@ -2,10 +2,10 @@ import Foundation
 
 /// Expands command-line paths: a folder stands for the audio files in it (recursively,
 /// sorted); a file stands for itself, whatever its name, so a bad file is reported, not skipped.
-enum AudioPaths {
-    static let extensions: Set<String> = ["wav", "flac", "ogg", "oga", "aiff", "aif", "aifc", "sph", "nist", "au", "snd", "caf", "w64", "rf64", "opus", "mp3"]
+public enum AudioPaths {
+    public static let extensions: Set<String> = ["wav", "flac", "ogg", "oga", "aiff", "aif", "aifc", "sph", "nist", "au", "snd", "caf", "w64", "rf64", "opus", "mp3"]
 
-    static func expand(_ paths: [String]) -> [String] {
+    public static func expand(_ paths: [String]) -> [String] {
         var out: [String] = []
         for p in paths {
             var isDirectory: ObjCBool = false
