@@ -49,7 +49,11 @@ for kind in $kinds; do
   scores=()
   for set in data/an4/dev.jsonl data/fsdd/dev.jsonl data/speech_commands/dev.jsonl; do
     name=$(basename "$(dirname "$set")")
-    "$las" evaluate --model "$model" "$set" --threads "$threads" --json "$run/$name-dev.json" > "$run/$name-dev.score"
+    # Scored once per model: redrawing the table reuses the scores and diagnostics.
+    if [ ! -s "$run/$name-dev.score" ]; then
+      "$las" evaluate --model "$model" "$set" --threads "$threads" --json "$run/$name-dev.json" > "$run/$name-dev.score.tmp"
+      mv "$run/$name-dev.score.tmp" "$run/$name-dev.score"
+    fi
     scores+=("$run/$name-dev.score")
   done
   head_options=()
