@@ -12,12 +12,14 @@
 set -euo pipefail
 out=${1:-runs/an4}; shift || true
 source "$(dirname "$0")/recipe_common.sh"
-mkdir -p data/an4_fsdd
+mkdir -p data/an4_fsdd "$out"
 connected_digits data/connected_digits/train data/fsdd/train.jsonl data/speech_commands/train.jsonl
-cat data/an4/train.jsonl data/fsdd/train.jsonl data/speech_commands/train.jsonl data/connected_digits/train/manifest.jsonl \
-  > data/an4_fsdd/train.jsonl
+# The corpora's weights (tools/mix_corpora.py): FSDD_WEIGHT=0.5 keeps every other FSDD clip,
+# SC_WEIGHT=4 lists each Speech Commands clip four times. The run folder keeps what it trained on.
+python3 tools/mix_corpora.py "$out/train.jsonl" data/an4/train.jsonl "data/fsdd/train.jsonl:${FSDD_WEIGHT:-1}" \
+  "data/speech_commands/train.jsonl:${SC_WEIGHT:-1}" data/connected_digits/train/manifest.jsonl
 cat data/an4/dev.jsonl data/fsdd/dev.jsonl data/speech_commands/dev.jsonl > data/an4_fsdd/dev.jsonl
-train_recipe data/an4_fsdd/train.jsonl data/an4_fsdd/dev.jsonl "$out" \
+train_recipe "$out/train.jsonl" data/an4_fsdd/dev.jsonl "$out" \
   --noise "$noise_dir/fridge.wav" --noise "$noise_dir/traffic.wav" "$@"
 for model in averaged best; do
   echo "== $model: AN4 dev (fjam mdxs mfaa mmaf mmap mmkw mscg2 msjr), beam 8"

@@ -137,6 +137,7 @@ public struct TrainingRun {
         if let maxSteps = configuration.resumedMaxSteps { options.maxSteps = maxSteps }
         if let epochs = configuration.resumedEpochs { options.epochs = epochs }
         if let kept = configuration.resumedKeptEpochModels { options.keptEpochModels = kept }
+        if let threads = configuration.resumedThreads { options.threads = threads }
         return options
     }
 

@@ -19,6 +19,9 @@ extension TrainingRun {
         public var resumedEpochs: Int?
         public var resumedMaxSteps: Int?
         public var resumedKeptEpochModels: Int?
+        /// Threads are the machine's, not the run's: a run resumed elsewhere uses this machine's
+        /// cores. (Results then match an uninterrupted run to rounding, not bit for bit.)
+        public var resumedThreads: Int?
         /// Fail if any listed audio file is missing or unreadable (else it is reported and skipped).
         public var strict = false
 

@@ -25,7 +25,8 @@ struct TrainCommand: ParsableCommand {
         `las average`), train-log.jsonl (one JSON object per logged step and per epoch) and \
         curves.svg and curves.png (loss, dev WER and CER per epoch; `las plot` redraws them). \
         After an interruption, run the same command with --resume. Ctrl-C stops after saving \
-        a checkpoint.
+        a checkpoint. A resumed run keeps its checkpoint's settings; --epochs, --max-steps, \
+        --keep-epochs and --threads given with --resume replace them.
 
         Launched by mpirun (`mpirun -np 4 las train ...`), the processes train one model \
         together: --batch is the global batch, split across them, and the result is the one a \
@@ -105,6 +106,7 @@ struct TrainCommand: ParsableCommand {
         if !noise.isEmpty { c.training.multiCondition!.noiseFiles += noise }
         c.resume = resume
         c.resumedEpochs = epochs; c.resumedMaxSteps = maxSteps; c.resumedKeptEpochModels = keepEpochs
+        c.resumedThreads = threads
         c.strict = strict
         return c
     }

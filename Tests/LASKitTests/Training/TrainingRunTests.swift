@@ -61,6 +61,18 @@ final class TrainingRunTests: XCTestCase {
         XCTAssertEqual(best.model.config.vocabularySize, best.vocabulary.count)
     }
 
+    func testAResumedRunTakesTheThreadsAndEpochsItIsGiven() throws {
+        let dir = try temporaryDirectory()
+        var c = tinyConfiguration(data: try manifest(4, in: dir), directory: dir.appendingPathComponent("run"))
+        _ = try TrainingRun(c).run()
+        c.resume = true; c.resumedEpochs = 2; c.resumedThreads = 2
+        c.training.threads = 7; c.training.learningRate = 0.5  // not resumable: the checkpoint's stay
+        let resumed = try TrainingRun(c).run()
+        XCTAssertEqual(resumed.options.threads, 2)
+        XCTAssertEqual(resumed.options.epochs, 2)
+        XCTAssertEqual(resumed.options.learningRate, TrainingOptions().learningRate)
+    }
+
     func testAConfigFileChangesOnlyWhatItNames() throws {
         let dir = try temporaryDirectory()
         let file = dir.appendingPathComponent("config.json")
