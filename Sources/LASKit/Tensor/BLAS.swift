@@ -11,6 +11,7 @@ public func sgemm(transA: Bool = false, transB: Bool = false,
                   _ b: UnsafePointer<Float>, ldb: Int? = nil,
                   beta: Float = 0,
                   _ c: UnsafeMutablePointer<Float>, ldc: Int? = nil) {
+    MatrixProductCount.add(m: m, n: n, k: k)
     cblas_sgemm(CblasRowMajor,
                 transA ? CblasTrans : CblasNoTrans,
                 transB ? CblasTrans : CblasNoTrans,
@@ -25,6 +26,7 @@ public func sgemm(transA: Bool = false, transB: Bool = false,
 @inline(__always)
 public func sgemv(m: Int, n: Int, alpha: Float = 1, _ a: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
                   beta: Float = 0, _ y: UnsafeMutablePointer<Float>) {
+    MatrixProductCount.add(m: m, n: n, k: 1)
     cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), alpha, a, Int32(n), x, 1, beta, y, 1)
 }
 

@@ -50,6 +50,7 @@ public final class PackedMatrix: @unchecked Sendable {
         precondition(k >= 0 && k <= rows, "PackedMatrix.multiply: depth \(k) outside 0...\(rows)")
         let n0 = columnBlocks.lowerBound * 16, n1 = min(columns, columnBlocks.upperBound * 16)
         guard m > 0, n1 > n0 else { return }
+        MatrixProductCount.add(m: m, n: n1 - n0, k: k)
         las_packed_gemm(Int32(m), Int32(n1 - n0), Int32(k), a, lda ?? k,
                         storage.baseAddress! + n0 * rows, Int32(rows), beta, c + n0, ldc ?? columns)
     }

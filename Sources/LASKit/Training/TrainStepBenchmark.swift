@@ -13,6 +13,9 @@ public struct TrainStepBenchmark {
     public var warmup = 3
     public var steps = 10
     public var config = LASConfig.lasBench
+    /// Also time the inference forward of the encoder after each step (off for a profile of
+    /// the step alone).
+    public var timesEncoder = true
 
     public init() {}
 
@@ -20,6 +23,10 @@ public struct TrainStepBenchmark {
         public var step_ms_median: Double
         public var utts_per_s: Double
         public var encoder_ms_median: Double
+        /// Floating-point operations of the step's matrix products (`MatrixProductCount`), and
+        /// their rate over the whole median step: compare with the BLAS limit of the machine.
+        public var gflop_per_step: Double
+        public var gflops: Double
         public var params: Int
         public var batch: Int, frames: Int, tokens: Int, threads: Int
         /// Processes sharing each batch, and the median time of the gradient sum within a step.
@@ -46,7 +53,11 @@ public struct TrainStepBenchmark {
                                  lengths: [Int](repeating: frames, count: mine.count))
         let exchange = group.size > 1 ? GradientExchange(parameters: model.parameters, scalars: 1) : nil
         var times: [Double] = [], encoderTimes: [Double] = [], sumTimes: [Double] = []
+        MatrixProductCount.isCounting = true
+        defer { MatrixProductCount.isCounting = false }
+        var flops = 0
         for i in 0..<(warmup + steps) {
+            let flops0 = MatrixProductCount.total
             let start = DispatchTime.now().uptimeNanoseconds
             model.zeroGrad()
             var rngs = rng.split(mine.count)
@@ -58,16 +69,19 @@ public struct TrainStepBenchmark {
             }
             adam.update(gradientScale: clipScale(norm: gradientNorm(model.parameters), maxNorm: 5))
             let ms = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-            if i >= warmup {
-                times.append(ms)
+            flops = MatrixProductCount.total - flops0
+            if i >= warmup && timesEncoder {
                 let e0 = DispatchTime.now().uptimeNanoseconds
                 _ = model.encode(fb)
                 encoderTimes.append(Double(DispatchTime.now().uptimeNanoseconds - e0) / 1e6)
             }
+            if i >= warmup { times.append(ms) }
         }
         let median = Self.median(times)
         return Result(step_ms_median: median, utts_per_s: Double(batch) / (median / 1000),
-                      encoder_ms_median: Self.median(encoderTimes), params: model.parameterCount,
+                      encoder_ms_median: Self.median(encoderTimes),
+                      gflop_per_step: Double(flops) / 1e9, gflops: Double(flops) / 1e6 / median,
+                      params: model.parameterCount,
                       batch: batch, frames: frames, tokens: tokens, threads: threads,
                       ranks: group.size, allreduce_ms_median: Self.median(sumTimes))
     }

@@ -11,7 +11,9 @@ struct BenchTrainStepCommand: ParsableCommand {
         pyramidal reduction, location-aware attention 256/10/31, embedding 64, speller 256, \
         30 symbols), feeds random N(0,1) features and random targets of exactly --tokens \
         characters, runs 3 warm-up and 10 timed steps, and prints one JSON line: \
-        step_ms_median, utts_per_s, encoder_ms_median (inference forward), params. \
+        step_ms_median, utts_per_s, encoder_ms_median (inference forward), gflop_per_step \
+        (the matrix products' floating-point operations in one step of this process), gflops \
+        (those over the median step: compare with tools/bench_sgemm.sh), params. \
         tools/bench_vs_peer.sh times a PyTorch implementation on the same terms. Under mpirun \
         the processes share each batch as `las train` does (--batch stays the global batch), \
         and allreduce_ms_median is the gradient sum's share of a step; rank 0 prints.
@@ -24,6 +26,8 @@ struct BenchTrainStepCommand: ParsableCommand {
     var attention: AttentionKind = .location
     @Option(help: "Heads of multihead-location attention.") var attentionHeads = 1
     @Option(help: "Threads for matrix products (OpenBLAS).") var threads = 2
+    @Flag(help: "Skip the encoder's inference timing (encoder_ms_median 0): a profile then sees the step alone.")
+    var stepOnly = false
 
     func validate() throws {
         guard batch > 0, frames >= 4, tokens > 0, threads > 0 else {
@@ -33,7 +37,7 @@ struct BenchTrainStepCommand: ParsableCommand {
 
     func run() throws {
         var bench = TrainStepBenchmark()
-        bench.batch = batch; bench.frames = frames; bench.tokens = tokens
+        bench.batch = batch; bench.frames = frames; bench.tokens = tokens; bench.timesEncoder = !stepOnly
         bench.config.attention = attention; bench.config.attentionHeads = attentionHeads
         if let problem = bench.config.problem { throw ValidationError(problem) }
         let group = try ProcessGroup.join(collectiveTimeout: 600)
