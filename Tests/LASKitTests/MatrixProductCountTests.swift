@@ -1,5 +1,5 @@
 import XCTest
-@testable import LASKit
+import LASKit
 
 /// The benchmark's operation count: 2·m·n·k per product, whichever path the product takes.
 final class MatrixProductCountTests: XCTestCase {
