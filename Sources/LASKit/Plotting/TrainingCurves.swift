@@ -23,12 +23,13 @@ public enum TrainingCurves {
         }
         var byEpoch: [Int: Epoch] = [:]
         for (n, line) in text.split(separator: "\n").enumerated() where line.contains("\"epoch\"") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            guard let object = try? JSONValue.parse(String(line)), case .object = object else {
                 throw PlotError(description: "\(path):\(n + 1): not a JSON object")
             }
-            guard object["type"] as? String == "epoch" else { continue }
-            guard let epoch = object["epoch"] as? Int, let train = object["train_loss"] as? Double,
-                  let dev = object["dev_loss"] as? Double, let wer = object["dev_wer"] as? Double, let cer = object["dev_cer"] as? Double
+            guard object["type"]?.stringValue == "epoch" else { continue }
+            guard let epoch = object["epoch"]?.intValue, let train = object["train_loss"]?.doubleValue,
+                  let dev = object["dev_loss"]?.doubleValue, let wer = object["dev_wer"]?.doubleValue,
+                  let cer = object["dev_cer"]?.doubleValue
             else { throw PlotError(description: "\(path):\(n + 1): an epoch line needs epoch, train_loss, dev_loss, dev_wer and dev_cer") }
             byEpoch[epoch] = Epoch(epoch: epoch, trainLoss: train, devLoss: dev, devWER: wer, devCER: cer)
         }
