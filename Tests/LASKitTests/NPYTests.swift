@@ -50,4 +50,11 @@ final class NPYTests: XCTestCase {
         XCTAssertThrowsError(try NPYReader.decode(float64))
         XCTAssertThrowsError(try NPYReader.decode(Array(NPYWriter.encode(FeatureMatrix(frames: 2, bins: 2)).dropLast())))
     }
+
+    func testAMissingFileIsNamedWithTheSystemsReason() throws {
+        let path = try makeTemporaryDirectory(self).appendingPathComponent("missing.npy").path
+        XCTAssertThrowsError(try NPYReader.read(path)) { error in
+            XCTAssertEqual("\(error)", "\(path): cannot read (No such file or directory)")
+        }
+    }
 }

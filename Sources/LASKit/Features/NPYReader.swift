@@ -4,10 +4,10 @@ import Foundation
 /// `FeatureMatrix`: what `NPYWriter` writes and what `numpy.save` writes for a float32 matrix.
 public enum NPYReader {
     public static func read(_ path: String) throws -> FeatureMatrix {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw NPYError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
+        switch FileBytes.read(path) {
+        case .success(let data): return try decode([UInt8](data), path: path)
+        case .failure(let failure): throw NPYError(path: path, problem: "cannot read (\(failure.reason))")
         }
-        return try decode([UInt8](data), path: path)
     }
 
     public static func decode(_ bytes: [UInt8], path: String = "<npy>") throws -> FeatureMatrix {

@@ -18,8 +18,9 @@ public enum TrainingCurves {
     /// The epoch lines of a log, by epoch (a line for an epoch seen before replaces it).
     public static func epochs(fromLog path: String) throws -> [Epoch] {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw PlotError(description: "\(path): cannot read the training log")
+        switch FileBytes.read(path) {
+        case .success(let data): text = String(decoding: data, as: UTF8.self)
+        case .failure(let failure): throw PlotError(description: "\(path): cannot read the training log (\(failure.reason))")
         }
         var byEpoch: [Int: Epoch] = [:]
         for (n, line) in text.split(separator: "\n").enumerated() where line.contains("\"epoch\"") {

@@ -49,4 +49,11 @@ final class TrainingCurvesTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(log):1: an epoch line needs epoch, train_loss, dev_loss, dev_wer and dev_cer")
         }
     }
+
+    func testAMissingLogIsNamedWithTheSystemsReason() {
+        let log = (temporaryDirectory() as NSString).appendingPathComponent("missing.jsonl")
+        XCTAssertThrowsError(try TrainingCurves.epochs(fromLog: log)) { error in
+            XCTAssertEqual("\(error)", "\(log): cannot read the training log (No such file or directory)")
+        }
+    }
 }
